@@ -206,6 +206,8 @@ public final class Inventory {
         merged.add(event);
       }
     }
+    // Newest first among equal times too: pending events are in insertion order.
+    java.util.Collections.reverse(merged);
     merged.addAll(store.events(instanceUid, before, limit));
     merged.sort(Comparator.comparing(AgentEvent::time).reversed());
     return List.copyOf(merged.subList(0, Math.min(limit, merged.size())));
