@@ -39,6 +39,7 @@ public final class OpampServerBuilder {
   private InstanceUidGenerator instanceUidGenerator = InstanceUidGenerator.system();
   private OpenTelemetry openTelemetry = OpenTelemetry.noop();
   private @Nullable ScheduledExecutorService scheduler;
+  private boolean assignRequestedInstanceUids = true;
 
   OpampServerBuilder() {}
 
@@ -95,6 +96,16 @@ public final class OpampServerBuilder {
     return this;
   }
 
+  /**
+   * Leaves {@code RequestInstanceUid} (UID-04) to the application: the server does not assign a UID
+   * by itself; the application answers with {@link AgentConnection#assignInstanceUid}. Default: the
+   * server assigns one from the {@linkplain #instanceUidGenerator generator} (UID-05).
+   */
+  public OpampServerBuilder leaveInstanceUidRequestsToApplication() {
+    this.assignRequestedInstanceUids = false;
+    return this;
+  }
+
   /** Sets the clock for idle timeouts. Default: the system clock. */
   public OpampServerBuilder clock(Clock clock) {
     this.clock = requireNonNull(clock, "clock");
@@ -135,6 +146,7 @@ public final class OpampServerBuilder {
         messageLimits,
         instanceUidGenerator,
         openTelemetry,
-        scheduler);
+        scheduler,
+        assignRequestedInstanceUids);
   }
 }

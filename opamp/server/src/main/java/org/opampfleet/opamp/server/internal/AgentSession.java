@@ -203,6 +203,7 @@ final class AgentSession implements AgentConnection {
             || (sequence == SequenceCheck.FIRST && isIncompleteFirstReport(message));
 
     if (AgentToServerFlag.REQUEST_INSTANCE_UID.isSetIn(message.getFlags())
+        && server.assignsRequestedInstanceUids()
         && previous == null
         && sequence != SequenceCheck.DUPLICATE) {
       // UID-05: assign before the application sees the message, so it files the report under the
@@ -259,7 +260,7 @@ final class AgentSession implements AgentConnection {
     deliver(reply, replyTo);
     if (command != null) {
       deliver(
-          ServerToAgent.newBuilder().setInstanceUid(instanceUid.toByteString()).setCommand(command),
+          ServerToAgent.newBuilder().setInstanceUid(message.getInstanceUid()).setCommand(command),
           replyTo);
     }
     if (message.hasAgentDisconnect()) {
@@ -279,8 +280,8 @@ final class AgentSession implements AgentConnection {
       }
       return; // onWritable() calls flush() again.
     }
-    ServerToAgent.Builder message =
-        ServerToAgent.newBuilder().setInstanceUid(instanceUid.toByteString());
+    // Addressed to the UID the agent uses now: until it adopts a new one, the previous one.
+    ServerToAgent.Builder message = ServerToAgent.newBuilder().setInstanceUid(uidInUse());
     @Nullable ServerToAgentCommand command;
     synchronized (this) {
       flushScheduled = false;
@@ -294,10 +295,13 @@ final class AgentSession implements AgentConnection {
       deliver(message, out);
     }
     if (command != null) {
-      deliver(
-          ServerToAgent.newBuilder().setInstanceUid(instanceUid.toByteString()).setCommand(command),
-          out);
+      deliver(ServerToAgent.newBuilder().setInstanceUid(uidInUse()).setCommand(command), out);
     }
+  }
+
+  private com.google.protobuf.ByteString uidInUse() {
+    InstanceUid previous = previousInstanceUid;
+    return (previous != null ? previous : instanceUid).toByteString();
   }
 
   /** Ends the session; runs on the executor. Idempotent. */

@@ -56,6 +56,7 @@ public final class DefaultOpampServer implements OpampServer, TransportSupport {
   private final ScheduledExecutorService scheduler;
   private final boolean ownsScheduler;
   private final ScheduledFuture<?> idleSweep;
+  private final boolean assignRequestedInstanceUids;
 
   // Every UID an open session answers to: its own, and an earlier one until the agent moves on.
   private final ConcurrentHashMap<InstanceUid, AgentSession> sessions = new ConcurrentHashMap<>();
@@ -71,7 +72,9 @@ public final class DefaultOpampServer implements OpampServer, TransportSupport {
       MessageLimits messageLimits,
       InstanceUidGenerator instanceUidGenerator,
       io.opentelemetry.api.OpenTelemetry openTelemetry,
-      @Nullable ScheduledExecutorService scheduler) {
+      @Nullable ScheduledExecutorService scheduler,
+      boolean assignRequestedInstanceUids) {
+    this.assignRequestedInstanceUids = assignRequestedInstanceUids;
     this.serverCallbacks = serverCallbacks;
     this.capabilitiesMask = capabilitiesMask;
     this.callbackExecutor = callbackExecutor;
@@ -216,6 +219,10 @@ public final class DefaultOpampServer implements OpampServer, TransportSupport {
 
   InstanceUid newInstanceUid() {
     return instanceUidGenerator.next();
+  }
+
+  boolean assignsRequestedInstanceUids() {
+    return assignRequestedInstanceUids;
   }
 
   /** The executor a new session runs on: the connection's, or a serial view of the app's. */

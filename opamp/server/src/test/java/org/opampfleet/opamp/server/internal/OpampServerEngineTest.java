@@ -540,6 +540,32 @@ class OpampServerEngineTest {
   }
 
   @Test
+  void leavesARequestedInstanceUidToTheApplicationWhenToldTo() {
+    // UID-05 with the application choosing the UID: it answers through assignInstanceUid.
+    server.close();
+    server = build(OpampServer.builder().leaveInstanceUidRequestsToApplication());
+    InstanceUid chosen = InstanceUid.generate();
+    callbacks.reply =
+        (connection, message) -> {
+          connection.assignInstanceUid(chosen);
+          return null;
+        };
+    FakeTransportConnection ws = new FakeTransportConnection(TransportKind.WEBSOCKET);
+    InboundHandler inbound = open(ws);
+
+    inbound.onMessage(
+        fullReport(1).toBuilder().setFlags(AgentToServerFlag.REQUEST_INSTANCE_UID.bit()).build());
+
+    assertThat(ws.sent)
+        .extracting(m -> m.getAgentIdentification().getNewInstanceUid())
+        .contains(chosen.toByteString());
+    assertThat(server.agent(chosen)).isPresent();
+    inbound.onMessage(report(2).setInstanceUid(chosen.toByteString()).build());
+    assertThat(ws.badRequests).isEmpty();
+    assertThat(server.agent(UID)).isEmpty();
+  }
+
+  @Test
   void reportsALegacyUlidInstanceUidAsABadRequest() {
     // P-02: pre-v0.10 agents send a 26-character ULID.
     AgentToServer legacy =
