@@ -1,0 +1,22 @@
+/*
+ * Copyright The OpAMP Fleet Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package org.opampfleet.controlplane.storage.jdbc;
+
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.opampfleet.controlplane.auth.TokenStore;
+import org.opampfleet.controlplane.auth.TokenStoreContract;
+
+/**
+ * Runs the {@link TokenStore} contract, and the JDBC store's own checks, on an H2 file database.
+ */
+class JdbcTokenStoreH2IT implements TokenStoreContract, JdbcTokenStoreChecks {
+
+  @RegisterExtension static final H2DatabaseExtension DATABASE = new H2DatabaseExtension();
+
+  @Override
+  public TokenStore store() {
+    return DATABASE.emptyDatabase().tokens();
+  }
+}
