@@ -151,7 +151,7 @@ public final class NettyTransport implements AutoCloseable {
         "OpAMP listening on "
             + (settings.tls() != null ? "wss/https" : "ws/http")
             + "://"
-            + localAddress().getHostString()
+            + settings.host()
             + ":"
             + localAddress().getPort()
             + settings.path()
