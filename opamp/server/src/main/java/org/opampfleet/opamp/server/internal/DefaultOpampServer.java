@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
 import org.opampfleet.opamp.protocol.AgentToServer;
 import org.opampfleet.opamp.protocol.wire.InstanceUid;
 import org.opampfleet.opamp.protocol.wire.InstanceUidGenerator;
+import org.opampfleet.opamp.protocol.wire.InvalidInstanceUidException;
 import org.opampfleet.opamp.protocol.wire.MessageLimits;
 import org.opampfleet.opamp.server.AgentConnection;
 import org.opampfleet.opamp.server.CloseReason;
@@ -219,6 +220,20 @@ public final class DefaultOpampServer implements OpampServer, TransportSupport {
 
   InstanceUid newInstanceUid() {
     return instanceUidGenerator.next();
+  }
+
+  /**
+   * Returns the message's instance UID, or null after answering a message whose UID is not 16 bytes
+   * with a BadRequest (a pre-v0.10 ULID gets a message that says so).
+   */
+  @Nullable InstanceUid instanceUidOrReject(AgentToServer message, TransportConnection connection) {
+    try {
+      return InstanceUid.fromBytes(message.getInstanceUid());
+    } catch (InvalidInstanceUidException e) {
+      metrics.protocolError("invalid_instance_uid");
+      connection.sendBadRequest(Errors.badRequest(message.getInstanceUid(), e.getMessage()));
+      return null;
+    }
   }
 
   boolean assignsRequestedInstanceUids() {

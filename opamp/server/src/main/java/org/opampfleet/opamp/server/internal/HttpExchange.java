@@ -7,7 +7,6 @@ package org.opampfleet.opamp.server.internal;
 import com.google.protobuf.ByteString;
 import org.opampfleet.opamp.protocol.AgentToServer;
 import org.opampfleet.opamp.protocol.wire.InstanceUid;
-import org.opampfleet.opamp.protocol.wire.InvalidInstanceUidException;
 import org.opampfleet.opamp.protocol.wire.MalformedMessageException;
 import org.opampfleet.opamp.server.ConnectionDecision;
 import org.opampfleet.opamp.server.ConnectionRequest;
@@ -39,12 +38,8 @@ final class HttpExchange implements InboundHandler {
 
   @Override
   public void onMessage(AgentToServer message) {
-    InstanceUid uid;
-    try {
-      uid = InstanceUid.fromBytes(message.getInstanceUid());
-    } catch (InvalidInstanceUidException e) {
-      server.metrics().protocolError("invalid_instance_uid");
-      exchange.sendBadRequest(Errors.badRequest(message.getInstanceUid(), e.getMessage()));
+    InstanceUid uid = server.instanceUidOrReject(message, exchange);
+    if (uid == null) {
       return;
     }
     AgentSession session = server.httpSession(uid, exchange, request, decision);

@@ -8,7 +8,6 @@ import com.google.protobuf.ByteString;
 import org.jspecify.annotations.Nullable;
 import org.opampfleet.opamp.protocol.AgentToServer;
 import org.opampfleet.opamp.protocol.wire.InstanceUid;
-import org.opampfleet.opamp.protocol.wire.InvalidInstanceUidException;
 import org.opampfleet.opamp.protocol.wire.MalformedMessageException;
 import org.opampfleet.opamp.server.CloseReason;
 import org.opampfleet.opamp.server.ConnectionDecision;
@@ -42,12 +41,8 @@ final class WebSocketInbound implements InboundHandler {
 
   @Override
   public void onMessage(AgentToServer message) {
-    InstanceUid uid;
-    try {
-      uid = InstanceUid.fromBytes(message.getInstanceUid());
-    } catch (InvalidInstanceUidException e) {
-      server.metrics().protocolError("invalid_instance_uid");
-      connection.sendBadRequest(Errors.badRequest(message.getInstanceUid(), e.getMessage()));
+    InstanceUid uid = server.instanceUidOrReject(message, connection);
+    if (uid == null) {
       return;
     }
     AgentSession current = session;
