@@ -7,10 +7,12 @@ package org.opampfleet.controlplane.agent;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
+import java.util.AbstractMap;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import org.opampfleet.opamp.protocol.AvailableComponents;
@@ -192,7 +194,44 @@ public record Agent(
   }
 
   private static Map<String, String> sorted(Map<String, String> map) {
-    return Collections.unmodifiableMap(new TreeMap<>(requireNonNull(map, "map")));
+    requireNonNull(map, "map");
+    // A snapshot built from another (a heartbeat only moves lastSeen) shares the frozen maps
+    // instead of copying them again; only this class can make a FrozenMap, so none is mutable.
+    if (map instanceof FrozenMap) {
+      return map;
+    }
+    return new FrozenMap(new TreeMap<>(map));
+  }
+
+  /** An immutable, sorted copy: AbstractMap refuses every mutation. */
+  private static final class FrozenMap extends AbstractMap<String, String> {
+    private final TreeMap<String, String> map;
+    private final Set<Map.Entry<String, String>> entries;
+
+    FrozenMap(TreeMap<String, String> map) {
+      this.map = map;
+      this.entries = Collections.unmodifiableMap(map).entrySet();
+    }
+
+    @Override
+    public Set<Map.Entry<String, String>> entrySet() {
+      return entries;
+    }
+
+    @Override
+    public @Nullable String get(Object key) {
+      return map.get(key);
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return map.containsKey(key);
+    }
+
+    @Override
+    public int size() {
+      return map.size();
+    }
   }
 
   /** Builds a changed copy of an {@link Agent}. Not thread-safe. */

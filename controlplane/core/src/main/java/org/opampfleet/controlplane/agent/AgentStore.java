@@ -7,6 +7,7 @@ package org.opampfleet.controlplane.agent;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.opampfleet.opamp.protocol.wire.InstanceUid;
 
@@ -23,6 +24,12 @@ public interface AgentStore {
 
   /** Inserts or replaces these agents, in one transaction. */
   void saveAll(Collection<Agent> agents);
+
+  /**
+   * Updates only when these agents were last seen, in one transaction; agents not stored are
+   * skipped. Heartbeats change nothing else, so writing the whole agent for them would be waste.
+   */
+  void saveLastSeen(Map<InstanceUid, Instant> lastSeen);
 
   /** Deletes an agent and its timeline. Returns whether it existed. */
   boolean delete(InstanceUid instanceUid);

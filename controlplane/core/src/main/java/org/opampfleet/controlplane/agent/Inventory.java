@@ -13,7 +13,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,6 +45,9 @@ import org.opampfleet.opamp.protocol.wire.InstanceUid;
  * <p><b>Thread safety:</b> thread-safe. Updates of one agent are atomic; snapshots are immutable.
  */
 public final class Inventory {
+  /** How many write-behind batches pass between two writes of last-seen times alone. */
+  public static final int LAST_SEEN_EVERY = 30;
+
   /** The most timeline events kept in memory while the database cannot take them. */
   public static final int MAX_PENDING_EVENTS = 100_000;
 
@@ -52,6 +58,10 @@ public final class Inventory {
   private final Clock clock;
   private final ConcurrentHashMap<InstanceUid, Agent> agents = new ConcurrentHashMap<>();
   private final Set<InstanceUid> dirty = ConcurrentHashMap.newKeySet();
+  // Agents whose only change since their last write is lastSeen (heartbeats): written with a cheap
+  // last-seen batch every LAST_SEEN_EVERY flushes.
+  private final Set<InstanceUid> touched = ConcurrentHashMap.newKeySet();
+  private int flushes;
   private final ConcurrentLinkedQueue<AgentEvent> pendingEvents = new ConcurrentLinkedQueue<>();
   private final AtomicInteger pendingEventCount = new AtomicInteger();
   private final AtomicLong droppedEvents = new AtomicLong();
@@ -163,6 +173,24 @@ public final class Inventory {
   }
 
   /**
+   * Records that an agent was heard from, and nothing else changed (a heartbeat or an empty poll).
+   * Costs no event and no full write: last-seen times are written in a cheap batch every {@value
+   * #LAST_SEEN_EVERY} write-behind batches, or with the agent's next real change.
+   *
+   * @return whether the agent exists
+   */
+  public boolean touch(InstanceUid instanceUid, Instant lastSeen) {
+    Agent after =
+        agents.computeIfPresent(
+            instanceUid, (uid, current) -> current.toBuilder().lastSeen(lastSeen).build());
+    if (after == null) {
+      return false;
+    }
+    touched.add(instanceUid);
+    return true;
+  }
+
+  /**
    * Moves an agent to a new instance UID (the server assigned one): its record, labels and timeline
    * continue under the new UID.
    */
@@ -234,6 +262,10 @@ public final class Inventory {
    * of agents written. Failures are logged and the changes kept for the next batch.
    */
   public int flush() {
+    return flush(false);
+  }
+
+  private int flush(boolean everyLastSeen) {
     synchronized (flushLock) {
       long start = System.nanoTime();
       List<InstanceUid> uids = new ArrayList<>(dirty);
@@ -243,6 +275,20 @@ public final class Inventory {
         Agent agent = agents.get(uid);
         if (agent != null) {
           batch.add(agent);
+        }
+      }
+      Set<InstanceUid> written = new HashSet<>(uids);
+      Map<InstanceUid, Instant> lastSeen = new HashMap<>();
+      boolean writeLastSeen = ++flushes % LAST_SEEN_EVERY == 0 || everyLastSeen;
+      for (InstanceUid uid : new ArrayList<>(touched)) {
+        if (written.contains(uid) || dirty.contains(uid)) {
+          touched.remove(uid); // the full write carries lastSeen
+        } else if (writeLastSeen) {
+          touched.remove(uid);
+          Agent agent = agents.get(uid);
+          if (agent != null) {
+            lastSeen.put(uid, agent.lastSeen());
+          }
         }
       }
       List<AgentEvent> eventBatch = new ArrayList<>();
@@ -258,6 +304,9 @@ public final class Inventory {
         if (!eventBatch.isEmpty()) {
           store.appendEvents(eventBatch);
         }
+        if (!lastSeen.isEmpty()) {
+          store.saveLastSeen(lastSeen);
+        }
       } catch (RuntimeException e) {
         LOG.log(
             Level.WARNING,
@@ -268,6 +317,7 @@ public final class Inventory {
                 + " timeline events to the database; keeping them for the next attempt: "
                 + e.getMessage());
         uids.forEach(dirty::add);
+        touched.addAll(lastSeen.keySet());
         eventBatch.forEach(this::record);
         return 0;
       }
@@ -294,7 +344,7 @@ public final class Inventory {
         writeBehind = null;
       }
     }
-    flush();
+    flush(true);
   }
 
   /** Returns how many timeline events were dropped because the database could not keep up. */

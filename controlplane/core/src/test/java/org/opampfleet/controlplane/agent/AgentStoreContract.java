@@ -125,6 +125,18 @@ public interface AgentStoreContract {
   }
 
   @Test
+  default void updatesOnlyWhenAgentsWereLastSeen() {
+    AgentStore store = store();
+    Agent agent = fullAgent(InstanceUid.generate());
+    store.saveAll(List.of(agent));
+    Instant later = T0.plusSeconds(3600);
+
+    store.saveLastSeen(Map.of(agent.instanceUid(), later, InstanceUid.generate(), later));
+
+    assertThat(store.loadAll()).containsExactly(agent.toBuilder().lastSeen(later).build());
+  }
+
+  @Test
   default void deletesAnAgentAndItsTimeline() {
     AgentStore store = store();
     Agent agent = fullAgent(InstanceUid.generate());

@@ -67,6 +67,49 @@ class InventoryTest {
   }
 
   @Test
+  void writesHeartbeatsAsCheapLastSeenBatchesNotFullWrites() {
+    Agent a = fleet.connect(Map.of("service.name", "a"));
+    fleet.inventory.flush();
+    java.util.List<org.opampfleet.controlplane.event.FleetEvent> seen = new java.util.ArrayList<>();
+    fleet.events.subscribe(seen::add);
+    fleet.advance(Duration.ofSeconds(30));
+
+    assertThat(fleet.inventory.touch(a.instanceUid(), fleet.clock.instant())).isTrue();
+    assertThat(fleet.inventory.touch(InstanceUid.generate(), fleet.clock.instant()))
+        .as("unknown agent")
+        .isFalse();
+
+    assertThat(fleet.inventory.get(a.instanceUid()).orElseThrow().lastSeen())
+        .isEqualTo(fleet.clock.instant());
+    assertThat(seen).as("no event for a heartbeat").isEmpty();
+    assertThat(fleet.inventory.pendingWrites()).as("no full write").isZero();
+    fleet.inventory.flush();
+    assertThat(fleet.agentStore.lastSeenBatches.get()).as("not on every batch").isZero();
+    int flushes = 1;
+    while (fleet.agentStore.lastSeenBatches.get() == 0 && flushes < Inventory.LAST_SEEN_EVERY) {
+      fleet.inventory.flush();
+      flushes++;
+    }
+    assertThat(fleet.agentStore.lastSeenBatches.get())
+        .as("within %d batches", Inventory.LAST_SEEN_EVERY)
+        .isOne();
+    assertThat(fleet.agentStore.loadAll().get(0).lastSeen()).isEqualTo(fleet.clock.instant());
+    assertThat(fleet.agentStore.batches.get()).as("only the first full write").isOne();
+  }
+
+  @Test
+  void writesEveryLastSeenOnStop() {
+    Agent a = fleet.connect(Map.of("service.name", "a"));
+    fleet.inventory.flush();
+    fleet.advance(Duration.ofSeconds(30));
+    fleet.inventory.touch(a.instanceUid(), fleet.clock.instant());
+
+    fleet.inventory.stopWriteBehind();
+
+    assertThat(fleet.agentStore.loadAll().get(0).lastSeen()).isEqualTo(fleet.clock.instant());
+  }
+
+  @Test
   void showsTimelineEventsBeforeTheyAreWritten() {
     Agent a = fleet.connect(Map.of());
     fleet.inventory.record(a.instanceUid(), AgentEvent.Kind.CONNECTED, "first");

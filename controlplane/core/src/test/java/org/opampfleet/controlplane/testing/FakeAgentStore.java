@@ -30,6 +30,9 @@ public final class FakeAgentStore implements AgentStore {
   /** How many batches were written. */
   public final AtomicInteger batches = new AtomicInteger();
 
+  /** How many last-seen batches were written. */
+  public final AtomicInteger lastSeenBatches = new AtomicInteger();
+
   @Override
   public List<Agent> loadAll() {
     return List.copyOf(agents.values());
@@ -40,6 +43,15 @@ public final class FakeAgentStore implements AgentStore {
     failIfAsked();
     batch.forEach(a -> agents.put(a.instanceUid(), a));
     batches.incrementAndGet();
+  }
+
+  @Override
+  public void saveLastSeen(Map<InstanceUid, Instant> lastSeen) {
+    failIfAsked();
+    lastSeen.forEach(
+        (uid, time) ->
+            agents.computeIfPresent(uid, (k, a) -> a.toBuilder().lastSeen(time).build()));
+    lastSeenBatches.incrementAndGet();
   }
 
   @Override

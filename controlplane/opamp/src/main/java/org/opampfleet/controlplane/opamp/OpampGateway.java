@@ -102,6 +102,11 @@ public final class OpampGateway implements ServerCallbacks, ConnectionCallbacks 
     InstanceUid uid = connection.instanceUid();
     adoptAssignedUid(uid, message);
     Instant now = inventory.clock().instant();
+    Agent known = inventory.get(uid).orElse(null);
+    if (known != null && isHeartbeat(message, known) && inventory.touch(uid, now)) {
+      // Nothing but "still here": no snapshot rebuilt, no event, no full database write.
+      return reply(inventory.get(uid).orElse(known));
+    }
     Agent[] before = new Agent[1];
     Agent agent =
         inventory.update(
@@ -116,7 +121,10 @@ public final class OpampGateway implements ServerCallbacks, ConnectionCallbacks 
               return apply(current, message, now, connection);
             });
     recordChanges(before[0], agent, message);
+    return reply(agent);
+  }
 
+  private @Nullable ServerToAgent reply(Agent agent) {
     ServerToAgent.Builder reply = ServerToAgent.newBuilder();
     Optional<RemoteConfigOffer> offer = delivery.offerFor(agent);
     offer.ifPresent(o -> reply.setRemoteConfig(messenger.offers().remoteConfig(o.version())));
@@ -139,6 +147,23 @@ public final class OpampGateway implements ServerCallbacks, ConnectionCallbacks 
               .build();
         });
     inventory.record(connection.instanceUid(), AgentEvent.Kind.DISCONNECTED, describe(reason));
+  }
+
+  /**
+   * Whether a message only says the agent is still there: a heartbeat or an empty poll from a
+   * connected agent whose capabilities did not change.
+   */
+  private static boolean isHeartbeat(AgentToServer message, Agent known) {
+    return known.connection().connected()
+        && (message.getCapabilities() == 0 || message.getCapabilities() == known.capabilities())
+        && !message.hasAgentDescription()
+        && !message.hasHealth()
+        && !message.hasEffectiveConfig()
+        && !message.hasRemoteConfigStatus()
+        && !message.hasPackageStatuses()
+        && !message.hasAvailableComponents()
+        && !message.hasCustomCapabilities()
+        && !message.hasConnectionSettingsStatus();
   }
 
   private Agent apply(

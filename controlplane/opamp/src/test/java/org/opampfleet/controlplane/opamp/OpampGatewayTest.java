@@ -129,6 +129,28 @@ class OpampGatewayTest {
   }
 
   @Test
+  void takesAHeartbeatAsLastSeenOnly() {
+    gateway.onConnected(connection);
+    gateway.onMessage(connection, firstReport());
+    fleet.inventory.flush();
+    java.util.List<org.opampfleet.controlplane.event.FleetEvent> seen = new java.util.ArrayList<>();
+    fleet.events.subscribe(seen::add);
+    fleet.advance(Duration.ofSeconds(30));
+
+    gateway.onMessage(
+        connection,
+        AgentToServer.newBuilder()
+            .setInstanceUid(uid.toByteString())
+            .setSequenceNum(2)
+            .setCapabilities(TestFleet.COLLECTOR_CAPS)
+            .build());
+
+    assertThat(agent().lastSeen()).isEqualTo(fleet.clock.instant());
+    assertThat(seen).isEmpty();
+    assertThat(fleet.inventory.pendingWrites()).isZero();
+  }
+
+  @Test
   void answersWithTheDesiredConfigurationByHashUntilTheAgentHasIt() {
     // RC-02, RC-03.
     ConfigVersion v1 =

@@ -170,6 +170,9 @@ final class JdbcAgentStore implements AgentStore {
 
   private static final String DELETE_AGENT = "DELETE FROM agents WHERE instance_uid = :uid";
 
+  private static final String UPDATE_LAST_SEEN =
+      "UPDATE agents SET last_seen = CAST(:last_seen AS TIMESTAMP WITH TIME ZONE) WHERE instance_uid = :uid";
+
   private static final String INSERT_EVENT =
       """
       INSERT INTO agent_events (instance_uid, occurred_at, kind, message)
@@ -247,6 +250,32 @@ final class JdbcAgentStore implements AgentStore {
         }
       }
     }
+  }
+
+  @Override
+  public void saveLastSeen(Map<InstanceUid, Instant> lastSeen) {
+    requireNonNull(lastSeen, "lastSeen");
+    if (lastSeen.isEmpty()) {
+      return;
+    }
+    // UID order is the lock order, as in saveAll.
+    List<Map.Entry<InstanceUid, Instant>> rows =
+        new ArrayList<>(new TreeMap<>(lastSeen).entrySet());
+    jdbi.useTransaction(
+        handle -> {
+          for (int from = 0; from < rows.size(); from += BATCH_SIZE) {
+            try (PreparedBatch batch = handle.prepareBatch(UPDATE_LAST_SEEN)) {
+              for (Map.Entry<InstanceUid, Instant> row :
+                  rows.subList(from, Math.min(from + BATCH_SIZE, rows.size()))) {
+                batch
+                    .bind("uid", SqlValues.uuid(row.getKey().toUuid()))
+                    .bind("last_seen", SqlValues.timestamp(row.getValue()))
+                    .add();
+              }
+              batch.execute();
+            }
+          }
+        });
   }
 
   @Override
