@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,7 +45,7 @@ import org.opampfleet.opamp.protocol.wire.InstanceUid;
  */
 public final class Inventory {
   /** How many write-behind batches pass between two writes of last-seen times alone. */
-  public static final int LAST_SEEN_EVERY = 30;
+  public static final int LAST_SEEN_EVERY = 60;
 
   /** The most timeline events kept in memory while the database cannot take them. */
   public static final int MAX_PENDING_EVENTS = 100_000;
@@ -277,13 +276,12 @@ public final class Inventory {
           batch.add(agent);
         }
       }
-      Set<InstanceUid> written = new HashSet<>(uids);
+      // A full write carries lastSeen; the rest wait for every LAST_SEEN_EVERY-th batch, so the
+      // touched set is walked only then.
+      uids.forEach(touched::remove);
       Map<InstanceUid, Instant> lastSeen = new HashMap<>();
-      boolean writeLastSeen = ++flushes % LAST_SEEN_EVERY == 0 || everyLastSeen;
-      for (InstanceUid uid : new ArrayList<>(touched)) {
-        if (written.contains(uid) || dirty.contains(uid)) {
-          touched.remove(uid); // the full write carries lastSeen
-        } else if (writeLastSeen) {
+      if (++flushes % LAST_SEEN_EVERY == 0 || everyLastSeen) {
+        for (InstanceUid uid : new ArrayList<>(touched)) {
           touched.remove(uid);
           Agent agent = agents.get(uid);
           if (agent != null) {

@@ -137,6 +137,33 @@ public interface AgentStoreContract {
   }
 
   @Test
+  default void keepsTheLatestOfFullWritesAndLastSeenWrites() {
+    AgentStore store = store();
+    Agent agent = fullAgent(InstanceUid.generate());
+    store.saveAll(List.of(agent));
+    store.saveLastSeen(Map.of(agent.instanceUid(), T0.plusSeconds(60)));
+    Agent changed =
+        agent.toBuilder().lastSeen(T0.plusSeconds(120)).labels(Map.of("a", "b")).build();
+
+    store.saveAll(List.of(changed));
+
+    assertThat(store.loadAll()).containsExactly(changed);
+  }
+
+  @Test
+  default void forgetsTheLastSeenTimeOfADeletedAgent() {
+    AgentStore store = store();
+    Agent agent = fullAgent(InstanceUid.generate());
+    store.saveAll(List.of(agent));
+    store.saveLastSeen(Map.of(agent.instanceUid(), T0.plusSeconds(3600)));
+
+    store.delete(agent.instanceUid());
+    store.saveAll(List.of(agent));
+
+    assertThat(store.loadAll()).containsExactly(agent);
+  }
+
+  @Test
   default void deletesAnAgentAndItsTimeline() {
     AgentStore store = store();
     Agent agent = fullAgent(InstanceUid.generate());

@@ -164,14 +164,34 @@ final class JdbcAgentStore implements AgentStore {
         )
       """;
 
-  private static final String SELECT_ALL = "SELECT " + COLUMNS + " FROM agents";
+  // The later of the two last-seen times (see V2__agent_last_seen.sql); a CASE because H2 and
+  // PostgreSQL treat a null in GREATEST differently.
+  private static final String SELECT_ALL =
+      "SELECT "
+          + COLUMNS
+              .replace("instance_uid,", "a.instance_uid,")
+              .replace(
+                  "last_seen,",
+                  "CASE WHEN p.last_seen > a.last_seen THEN p.last_seen ELSE a.last_seen END"
+                      + " AS last_seen,")
+          + " FROM agents a LEFT JOIN agent_last_seen p ON p.instance_uid = a.instance_uid";
 
   private static final String DELETE_EVENTS = "DELETE FROM agent_events WHERE instance_uid = :uid";
 
   private static final String DELETE_AGENT = "DELETE FROM agents WHERE instance_uid = :uid";
 
-  private static final String UPDATE_LAST_SEEN =
-      "UPDATE agents SET last_seen = CAST(:last_seen AS TIMESTAMP WITH TIME ZONE) WHERE instance_uid = :uid";
+  private static final String UPSERT_LAST_SEEN =
+      """
+      MERGE INTO agent_last_seen p
+      USING (VALUES (CAST(:uid AS UUID), CAST(:last_seen AS TIMESTAMP WITH TIME ZONE)))
+        AS s (instance_uid, last_seen)
+      ON p.instance_uid = s.instance_uid
+      WHEN MATCHED THEN UPDATE SET last_seen = s.last_seen
+      WHEN NOT MATCHED THEN INSERT (instance_uid, last_seen) VALUES (s.instance_uid, s.last_seen)
+      """;
+
+  private static final String DELETE_LAST_SEEN =
+      "DELETE FROM agent_last_seen WHERE instance_uid = :uid";
 
   private static final String INSERT_EVENT =
       """
@@ -264,7 +284,7 @@ final class JdbcAgentStore implements AgentStore {
     jdbi.useTransaction(
         handle -> {
           for (int from = 0; from < rows.size(); from += BATCH_SIZE) {
-            try (PreparedBatch batch = handle.prepareBatch(UPDATE_LAST_SEEN)) {
+            try (PreparedBatch batch = handle.prepareBatch(UPSERT_LAST_SEEN)) {
               for (Map.Entry<InstanceUid, Instant> row :
                   rows.subList(from, Math.min(from + BATCH_SIZE, rows.size()))) {
                 batch
@@ -285,6 +305,7 @@ final class JdbcAgentStore implements AgentStore {
     return jdbi.inTransaction(
         handle -> {
           handle.createUpdate(DELETE_EVENTS).bind("uid", SqlValues.uuid(uid)).execute();
+          handle.createUpdate(DELETE_LAST_SEEN).bind("uid", SqlValues.uuid(uid)).execute();
           return handle.createUpdate(DELETE_AGENT).bind("uid", SqlValues.uuid(uid)).execute() > 0;
         });
   }

@@ -77,11 +77,11 @@ class DatabaseIT {
   void runsEachMigrationOnceOnH2() {
     try (Database database = Database.h2(dataDir)) {
       assertThat(database.migrate()).isZero();
-      assertThat(appliedMigrations(database)).containsExactly("1");
+      assertThat(appliedMigrations(database)).containsExactly("1", "2");
     }
     try (Database reopened = Database.h2(dataDir)) {
       assertThat(reopened.migrate()).isZero();
-      assertThat(appliedMigrations(reopened)).containsExactly("1");
+      assertThat(appliedMigrations(reopened)).containsExactly("1", "2");
     }
   }
 
@@ -90,7 +90,7 @@ class DatabaseIT {
     Database database = POSTGRES.database();
 
     assertThat(database.migrate()).isZero();
-    assertThat(appliedMigrations(database)).containsExactly("1", "1.1");
+    assertThat(appliedMigrations(database)).containsExactly("1", "1.1", "2");
   }
 
   @Test
