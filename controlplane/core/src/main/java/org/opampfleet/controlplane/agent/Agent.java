@@ -200,7 +200,10 @@ public record Agent(
     if (map instanceof FrozenMap) {
       return map;
     }
-    return new FrozenMap(new TreeMap<>(map));
+    // New data (a report, a database row): share its strings with the rest of the fleet.
+    TreeMap<String, String> copy = new TreeMap<>();
+    map.forEach((key, value) -> copy.put(Interning.string(key), Interning.string(value)));
+    return new FrozenMap(copy);
   }
 
   /** An immutable, sorted copy: AbstractMap refuses every mutation. */
@@ -309,7 +312,7 @@ public record Agent(
 
     /** Sets the health tree and when it was reported. */
     public Builder health(ComponentHealth value, Instant reportedAt) {
-      health = value;
+      health = Interning.health(value);
       healthReportedAt = reportedAt;
       return this;
     }

@@ -8,6 +8,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.lang.System.Logger.Level;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 import org.opampfleet.controlplane.agent.Agent;
 import org.opampfleet.controlplane.agent.AgentConnectionInfo;
 import org.opampfleet.controlplane.agent.AgentEvent;
+import org.opampfleet.controlplane.agent.Interning;
 import org.opampfleet.controlplane.agent.Inventory;
 import org.opampfleet.controlplane.agent.RemoteConfigReport;
 import org.opampfleet.controlplane.agent.Transport;
@@ -191,8 +193,9 @@ public final class OpampGateway implements ServerCallbacks, ConnectionCallbacks 
       next.remoteConfig(
           new RemoteConfigReport(
               AgentReports.status(status),
-              java.util.HexFormat.of().formatHex(status.getLastRemoteConfigHash().toByteArray()),
-              status.getErrorMessage(),
+              Interning.string(
+                  HexFormat.of().formatHex(status.getLastRemoteConfigHash().toByteArray())),
+              Interning.string(status.getErrorMessage()),
               now));
     }
     if (message.hasAvailableComponents()) {

@@ -27,6 +27,7 @@ import org.opampfleet.controlplane.agent.AgentConnectionInfo;
 import org.opampfleet.controlplane.agent.AgentEvent;
 import org.opampfleet.controlplane.agent.AgentStore;
 import org.opampfleet.controlplane.agent.ConfigOfferRecord;
+import org.opampfleet.controlplane.agent.Interning;
 import org.opampfleet.controlplane.agent.RemoteConfigReport;
 import org.opampfleet.controlplane.agent.Transport;
 import org.opampfleet.opamp.protocol.AvailableComponents;
@@ -439,7 +440,7 @@ final class JdbcAgentStore implements AgentStore {
         row.getLong("capabilities"),
         map(row, "identifying_attributes", uid),
         map(row, "non_identifying_attributes", uid),
-        message(row, "health", uid, ComponentHealth::parseFrom),
+        message(row, "health", uid, bytes -> Interning.health(ComponentHealth.parseFrom(bytes))),
         SqlValues.nullableInstant(row, "health_reported_at"),
         map(row, "effective_config", uid),
         SqlValues.nullableInstant(row, "effective_config_reported_at"),
