@@ -5,6 +5,7 @@
 package org.opampfleet.controlplane.agent;
 
 import static java.util.Objects.requireNonNull;
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
 
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -22,7 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
@@ -37,15 +37,18 @@ import org.opampfleet.opamp.protocol.wire.InstanceUid;
  *
  * <p>Status reports update memory first and return at once (the OpAMP event loops never wait for
  * the database); {@link #flush()} writes the changed snapshots and new timeline events in one
- * batch, run every {@code interval} by {@link #startWriteBehind}. A failed write keeps the changes
- * for the next batch. Timeline events waiting for a write are bounded ({@value
- * #MAX_PENDING_EVENTS}); beyond that the oldest are dropped and counted.
+ * batch, run every {@code interval} by {@link #startWriteBehind} (less often while the database is
+ * slow). A failed write keeps the changes for the next batch. Timeline events waiting for a write
+ * are bounded ({@value #MAX_PENDING_EVENTS}); beyond that the oldest are dropped and counted.
  *
  * <p><b>Thread safety:</b> thread-safe. Updates of one agent are atomic; snapshots are immutable.
  */
 public final class Inventory {
   /** How many write-behind batches pass between two writes of last-seen times alone. */
   public static final int LAST_SEEN_EVERY = 60;
+
+  /** The longest wait between two write-behind batches, however slow the database. */
+  static final int MAX_WRITE_DELAY_SECONDS = 15;
 
   /** The most timeline events kept in memory while the database cannot take them. */
   public static final int MAX_PENDING_EVENTS = 100_000;
@@ -67,6 +70,8 @@ public final class Inventory {
   private final AtomicLong lastBatchNanos = new AtomicLong();
   private final Object flushLock = new Object();
   private @Nullable ScheduledFuture<?> writeBehind;
+  private @Nullable ScheduledExecutorService writeBehindScheduler;
+  private Duration writeBehindInterval = Duration.ofSeconds(1);
 
   /** Creates an empty inventory; {@link #load()} fills it from the store. */
   public Inventory(AgentStore store, FleetEvents events, Clock clock) {
@@ -324,14 +329,42 @@ public final class Inventory {
     }
   }
 
-  /** Starts writing changes every {@code interval} on {@code scheduler}. */
+  /**
+   * Starts writing changes every {@code interval} on {@code scheduler}, or less often while batches
+   * are slow (see {@link #nextWriteDelay}).
+   */
   public synchronized void startWriteBehind(ScheduledExecutorService scheduler, Duration interval) {
     if (writeBehind != null) {
       throw new IllegalStateException("write-behind already started");
     }
-    long millis = interval.toMillis();
-    writeBehind =
-        scheduler.scheduleWithFixedDelay(this::flush, millis, millis, TimeUnit.MILLISECONDS);
+    writeBehindScheduler = scheduler;
+    writeBehindInterval = interval;
+    writeBehind = scheduler.schedule(this::writeBehindBatch, interval.toMillis(), MILLISECONDS);
+  }
+
+  private void writeBehindBatch() {
+    flush(false);
+    Duration delay = nextWriteDelay(writeBehindInterval, lastBatchDuration());
+    synchronized (this) {
+      if (writeBehind != null && writeBehindScheduler != null) { // not stopped meanwhile
+        writeBehind =
+            writeBehindScheduler.schedule(this::writeBehindBatch, delay.toMillis(), MILLISECONDS);
+      }
+    }
+  }
+
+  /**
+   * How long to wait after a batch that took {@code lastBatch}: the interval, or three times the
+   * batch while batches are slow, that at most {@value #MAX_WRITE_DELAY_SECONDS} s. A rollout or a
+   * reconnect storm changes most of the fleet within seconds; waiting longer merges those changes
+   * (an agent's APPLYING and APPLIED become one write) and keeps the database writer to about a
+   * quarter of a core, so the event loops keep theirs.
+   */
+  static Duration nextWriteDelay(Duration interval, Duration lastBatch) {
+    Duration slow = lastBatch.multipliedBy(3);
+    Duration cap = Duration.ofSeconds(MAX_WRITE_DELAY_SECONDS);
+    Duration capped = slow.compareTo(cap) > 0 ? cap : slow;
+    return capped.compareTo(interval) > 0 ? capped : interval;
   }
 
   /** Stops the periodic writes and writes what is left. */

@@ -20,6 +20,20 @@ class InventoryTest {
   private final TestFleet fleet = new TestFleet();
 
   @Test
+  void waitsLongerBetweenBatchesWhileTheDatabaseIsSlow() {
+    Duration second = Duration.ofSeconds(1);
+
+    assertThat(Inventory.nextWriteDelay(second, Duration.ofMillis(20))).isEqualTo(second);
+    assertThat(Inventory.nextWriteDelay(second, Duration.ofMillis(1500)))
+        .isEqualTo(Duration.ofMillis(4500));
+    assertThat(Inventory.nextWriteDelay(second, Duration.ofMinutes(2)))
+        .isEqualTo(Duration.ofSeconds(Inventory.MAX_WRITE_DELAY_SECONDS));
+    // An interval set longer than the cap is kept.
+    assertThat(Inventory.nextWriteDelay(Duration.ofMinutes(1), Duration.ofMinutes(2)))
+        .isEqualTo(Duration.ofMinutes(1));
+  }
+
+  @Test
   void writesChangedAgentsInOneBatch() {
     Agent a = fleet.connect(Map.of("service.name", "a"));
     Agent b = fleet.connect(Map.of("service.name", "b"));

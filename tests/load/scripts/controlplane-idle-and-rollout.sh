@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Control plane at fleet scale: N idle WebSocket agents (default 19,000, the most one process can
+# hold under the 20,000 open-file cap), then one rollout through the REST API.
+#
+# Prints: the server's live heap per agent (after full GCs, once every agent is connected and
+# written), its CPU over 60 idle seconds, RSS, and the time from saving a config until every agent
+# reported APPLIED. Results are for docs/benchmarks.md.
+#
+# Usage (from the repository root, after building both jars):
+#   ./mvnw -B -q -DskipTests package -pl controlplane/app,tests/load -am
+#   tests/load/scripts/controlplane-idle-and-rollout.sh            # N=19000 by default
+#   N=5000 tests/load/scripts/controlplane-idle-and-rollout.sh
+# Needs: jcmd and jstat (JDK), curl, bc.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
+N=${N:-19000}
+WORK=$(mktemp -d /tmp/opampfleet-cp-run.XXXXXX)
+# Copies, so a rebuild during the run cannot disturb it.
+cp "$ROOT/controlplane/app/target/opampfleet-server.jar" "$WORK/server.jar"
+cp "$ROOT/tests/load/target/opampfleet-loadgen.jar" "$WORK/loadgen.jar"
+cd "$WORK"
+echo "working in $WORK"
+
+java -Xms1g -Xmx4g -jar server.jar --data-dir data --local-development \
+  --opamp-port 4320 --http-port 4321 > server.log 2>&1 &
+SPID=$!
+LPID=
+cleanup() {
+  [ -n "$LPID" ] && kill "$LPID" 2>/dev/null || true
+  kill "$SPID" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+until grep -q "is running" server.log; do sleep 1; done
+
+summary() { curl -s http://127.0.0.1:4321/api/v1/fleet/summary; }
+pending() { curl -s http://127.0.0.1:4321/metrics | awk '/^controlplane_storage_pending_writes/ {print int($NF)}'; }
+heap() {
+  jcmd "$SPID" GC.run > /dev/null; sleep 2; jcmd "$SPID" GC.run > /dev/null
+  jcmd "$SPID" GC.heap_info | awk '/garbage-first heap/ {for (i = 1; i <= NF; i++) if ($i == "used") print $(i + 1)}' | tr -d 'K,'
+}
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$SPID/stat"; }
+
+BASE=$(heap); echo "baseline heap used: ${BASE} KiB"
+java -jar loadgen.jar --target ws://127.0.0.1:4320/v1/opamp --agents "$N" --scenario idle \
+  --duration 300s --settle 5s --progress 20s --result idle.json > loadgen.log 2>&1 &
+LPID=$!
+until summary | grep -q "\"connected\":$N"; do sleep 2; done
+echo "all $N connected at $(date +%T)"
+until [ "$(pending)" = "0" ]; do sleep 1; done
+echo "all written to the database at $(date +%T)"
+LOADED=$(heap)
+echo "loaded heap used: ${LOADED} KiB -> per agent: $(( (LOADED - BASE) * 1024 / N )) bytes"
+
+HZ=$(getconf CLK_TCK)
+C1=$(cpu_ticks); T1=$(date +%s.%N); sleep 60; C2=$(cpu_ticks); T2=$(date +%s.%N)
+echo "steady CPU over 60 s: $(echo "($C2 - $C1) / $HZ / ($T2 - $T1) * 100" | bc -l | cut -c1-5) % of one core"
+echo "server RSS: $(awk '/VmRSS/ {print $2}' "/proc/$SPID/status") kB"
+
+BODY='{"selector":"","priority":0,"files":{"collector.yaml":"receivers:\n  otlp:\n    protocols:\n      grpc: {}\nexporters:\n  debug: {}\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [debug]\n"}}'
+T0=$(date +%s.%N)
+curl -s -o /dev/null -w "save: HTTP %{http_code} in %{time_total} s\n" -X PUT \
+  -H 'Content-Type: application/json' -d "$BODY" http://127.0.0.1:4321/api/v1/configs/all
+until summary | grep -q "\"applied\":$N"; do sleep 0.1; done
+T1=$(date +%s.%N)
+echo "rollout: all $N APPLIED $(echo "$T1 - $T0" | bc -l | cut -c1-5) s after the save"
+until [ "$(pending)" = "0" ]; do sleep 1; done
+echo "rollout written to the database $(echo "$(date +%s.%N) - $T0" | bc -l | cut -c1-5) s after the save"
