@@ -64,12 +64,14 @@ class SharedExecutorIT {
         await().atMost(Duration.ofSeconds(15)).until(() -> agentsWithHealth(server) == 40);
 
         // The clients added only the shared scheduler's two threads: no thread per client, no
-        // HttpClient selector per client. (The fake server's own Netty threads do not count.)
+        // HttpClient selector per client. (The fake server's own Netty threads and the test's
+        // Awaitility poller do not count.)
         List<String> added =
             Thread.getAllStackTraces().keySet().stream()
                 .filter(thread -> !before.contains(thread))
                 .map(Thread::getName)
                 .filter(name -> !name.contains("EventLoop") && !name.contains("EventExecutor"))
+                .filter(name -> !name.startsWith("awaitility"))
                 .toList();
         assertThat(added).hasSizeLessThanOrEqualTo(2).allMatch(name -> name.startsWith("pool-"));
         assertThat(Thread.getAllStackTraces().keySet())
