@@ -82,7 +82,7 @@ final class Coordinator {
   Coordinator(LoadOptions options, PrintStream out) {
     this.options = requireNonNull(options, "options");
     this.out = requireNonNull(out, "out");
-    this.probe = new ServerProbe(options.metricsUrl());
+    this.probe = ServerProbe.of(options);
     this.plans =
         WorkerPlans.split(
             new WorkerPlans.Request(
@@ -206,7 +206,7 @@ final class Coordinator {
       run.put("agents_targeted", targeted);
       ServerProbe.Response trigger;
       try {
-        trigger = probe.post(url, options.rolloutBody());
+        trigger = probe.send(options.rolloutMethod(), url, options.rolloutBody());
       } catch (IOException e) {
         failures.add("rollout trigger " + url + " failed: " + e.getMessage());
         run.put("trigger_error", String.valueOf(e.getMessage()));
@@ -273,7 +273,7 @@ final class Coordinator {
     if (options.stormMode() == StormMode.SERVER_RESTART) {
       URI url = requireNonNull(options.restartUrl(), "restartUrl");
       try {
-        ServerProbe.Response response = probe.post(url, null);
+        ServerProbe.Response response = probe.send("POST", url, null);
         section.put("restart_status", response.status());
       } catch (IOException e) {
         section.put("restart_error", String.valueOf(e.getMessage()));
@@ -396,7 +396,13 @@ final class Coordinator {
     result.put("seconds", round((System.nanoTime() - runStartNanos) / 1e9, 3));
     result.put("scenario", options.scenario().name().toLowerCase(Locale.ROOT));
     result.put("target", options.target().toString());
-    result.put("options", Json.MAPPER.convertValue(options, Map.class));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> shownOptions = Json.MAPPER.convertValue(options, Map.class);
+    // Header values may be credentials: the result names the headers only.
+    shownOptions.put(
+        "apiHeaders",
+        options.apiHeaders().stream().map(h -> LoadOptions.splitHeader(h)[0] + ": ***").toList());
+    result.put("options", shownOptions);
     Map<String, Object> environment = new LinkedHashMap<>();
     environment.put("available_processors", Runtime.getRuntime().availableProcessors());
     environment.put("java", System.getProperty("java.vm.name") + " " + Runtime.version());
@@ -487,6 +493,10 @@ final class Coordinator {
     if (end != null) {
       server.put("end_heap_used_bytes", longOrNull(end.heapUsedBytes()));
       server.put("end_resident_bytes", longOrNull(end.residentBytes()));
+    }
+    String gcError = probe.lastCollectionError();
+    if (gcError != null) {
+      server.put("gc_error", gcError);
     }
     server.putAll(cpu);
     return server;

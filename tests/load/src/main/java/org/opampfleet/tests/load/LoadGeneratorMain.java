@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -259,14 +261,24 @@ public final class LoadGeneratorMain implements Callable<Integer> {
       names = "--rollout-url",
       paramLabel = "URI",
       description =
-          "Where a POST triggers a rollout: the bench server's /rollout, or the control plane's"
-              + " REST API with --rollout-body.")
+          "Where a request triggers a rollout: a POST to the bench server's /rollout, or a PUT to"
+              + " the control plane's /api/v1/configs/NAME with --rollout-method PUT and"
+              + " --rollout-body.")
   private @Nullable URI rolloutUrl;
+
+  @Option(
+      names = "--rollout-method",
+      paramLabel = "METHOD",
+      defaultValue = "POST",
+      description =
+          "The HTTP method of the rollout trigger: POST or PUT (the control plane saves a"
+              + " configuration with PUT). Default: ${DEFAULT-VALUE}.")
+  private String rolloutMethod = "POST";
 
   @Option(
       names = "--rollout-body",
       paramLabel = "FILE",
-      description = "A JSON file to POST to --rollout-url. Default: an empty body.")
+      description = "A JSON file to send to --rollout-url. Default: an empty body.")
   private @Nullable Path rolloutBody;
 
   @Option(
@@ -274,6 +286,25 @@ public final class LoadGeneratorMain implements Callable<Integer> {
       paramLabel = "URI",
       description = "Where a POST restarts the server (for --storm-mode server-restart).")
   private @Nullable URI restartUrl;
+
+  @Option(
+      names = "--header",
+      paramLabel = "'NAME: VALUE'",
+      description =
+          "A header sent with every request to --metrics-url, --rollout-url and --restart-url (not"
+              + " to the OpAMP endpoint), e.g. 'Authorization: Bearer <token>' for the control"
+              + " plane's REST API. Repeatable. Values are left out of the JSON result.")
+  private List<String> headers = new ArrayList<>();
+
+  @Option(
+      names = "--server-pid",
+      paramLabel = "PID",
+      defaultValue = "0",
+      description =
+          "A server JVM on this machine: before each heap reading the generator runs 'jcmd PID"
+              + " GC.run' so the heap figure is the live set, for servers that ignore"
+              + " /metrics?gc=true (the control plane). 0: none. Default: ${DEFAULT-VALUE}.")
+  private long serverPid;
 
   @Option(
       names = "--rollouts",
@@ -417,8 +448,11 @@ public final class LoadGeneratorMain implements Callable<Integer> {
         workerJvmOptions,
         metricsUrl != null ? metricsUrl : admin == null ? null : URI.create(admin + "/metrics"),
         rolloutUrl != null ? rolloutUrl : admin == null ? null : URI.create(admin + "/rollout"),
+        rolloutMethod.strip().toUpperCase(Locale.ROOT),
         rolloutBody == null ? null : Files.readString(rolloutBody, StandardCharsets.UTF_8),
         restartUrl != null ? restartUrl : admin == null ? null : URI.create(admin + "/restart"),
+        headers,
+        serverPid,
         rollouts,
         stormMode,
         reconnectJitter,

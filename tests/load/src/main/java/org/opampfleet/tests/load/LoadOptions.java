@@ -7,7 +7,9 @@ package org.opampfleet.tests.load;
 import static java.util.Objects.requireNonNull;
 
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
@@ -38,9 +40,15 @@ import org.jspecify.annotations.Nullable;
  * @param ioThreads event-loop threads per worker
  * @param workerJvmOptions JVM options of worker processes, space separated
  * @param metricsUrl the server's Prometheus endpoint, or null
- * @param rolloutUrl where a POST triggers a rollout, or null
+ * @param rolloutUrl where a request with {@code rolloutMethod} triggers a rollout, or null
+ * @param rolloutMethod the HTTP method of the rollout trigger: {@code POST} (the bench server) or
+ *     {@code PUT} (the control plane's {@code /api/v1/configs/{name}})
  * @param rolloutBody the rollout request body, or null for none
  * @param restartUrl where a POST restarts the server, or null
+ * @param apiHeaders {@code Name: value} headers sent with every request to the metrics, rollout and
+ *     restart URLs (not to the OpAMP endpoint), e.g. {@code Authorization: Bearer <token>}
+ * @param serverPid a server JVM on this machine that {@code jcmd PID GC.run} collects before each
+ *     heap reading, for servers that ignore {@code ?gc=true}; 0 for none
  * @param rollouts how many rollouts the rollout scenario triggers, one after the other
  * @param stormMode how the storm scenario breaks connections
  * @param reconnectJitter the most an agent waits before its first reconnect attempt
@@ -71,8 +79,11 @@ record LoadOptions(
     String workerJvmOptions,
     @Nullable URI metricsUrl,
     @Nullable URI rolloutUrl,
+    String rolloutMethod,
     @Nullable String rolloutBody,
     @Nullable URI restartUrl,
+    List<String> apiHeaders,
+    long serverPid,
     int rollouts,
     StormMode stormMode,
     Duration reconnectJitter,
@@ -92,6 +103,8 @@ record LoadOptions(
     requireNonNull(mix, "mix");
     requireNonNull(stormMode, "stormMode");
     requireNonNull(workerJvmOptions, "workerJvmOptions");
+    requireNonNull(rolloutMethod, "rolloutMethod");
+    apiHeaders = List.copyOf(requireNonNull(apiHeaders, "apiHeaders"));
     String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("ws") && !scheme.equals("http")) {
       throw new IllegalArgumentException(
@@ -129,6 +142,15 @@ record LoadOptions(
         effectiveConfigBytes,
         "256 to 1048576");
     positive("progress", progressInterval);
+    check(
+        rolloutMethod.equals("POST") || rolloutMethod.equals("PUT"),
+        "rollout-method",
+        rolloutMethod,
+        "POST or PUT");
+    for (String header : apiHeaders) {
+      splitHeader(header);
+    }
+    check(serverPid >= 0, "server-pid", serverPid, ">= 0 (0: none)");
     if (scenario == Scenario.ROLLOUT && rolloutUrl == null) {
       throw new IllegalArgumentException(
           "rollout-url: not set (expected: --rollout-url, or --admin-url of a bench server, for"
@@ -164,6 +186,33 @@ record LoadOptions(
     String path =
         target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath();
     return URI.create(scheme + "://" + target.getHost() + ":" + target.getPort() + path);
+  }
+
+  /**
+   * Splits a {@code Name: value} header into its name and value.
+   *
+   * @throws IllegalArgumentException if it is not a header the HTTP client may send
+   */
+  static String[] splitHeader(String header) {
+    int colon = header.indexOf(':');
+    String name = colon < 0 ? "" : header.substring(0, colon).strip();
+    String value = colon < 0 ? "" : header.substring(colon + 1).strip();
+    if (name.isEmpty()) {
+      throw new IllegalArgumentException(
+          "header: " + header + " (expected: Name: value, e.g. 'Authorization: Bearer <token>')");
+    }
+    try {
+      HttpRequest.newBuilder().header(name, value); // rejects bad names and restricted headers
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "header: "
+              + name
+              + " (expected: a header the HTTP client may set: "
+              + e.getMessage()
+              + ")",
+          e);
+    }
+    return new String[] {name, value};
   }
 
   private static void check(boolean ok, String name, Object value, String expected) {

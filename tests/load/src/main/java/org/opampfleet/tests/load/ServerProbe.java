@@ -4,27 +4,38 @@
  */
 package org.opampfleet.tests.load;
 
+import static java.util.Objects.requireNonNull;
+
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Talks to the server under test beside OpAMP: reads its {@code /metrics} and triggers rollouts and
- * restarts over HTTP.
+ * restarts over HTTP, with the configured headers (e.g. the control plane's API token) on every
+ * request.
  *
  * <p>Metric names follow the OpenTelemetry semantic conventions as a Prometheus exporter writes
  * them ({@code jvm_memory_used_after_last_gc_bytes}, {@code jvm_cpu_time_seconds_total}, …), with
- * the classic Prometheus client names as fallbacks, so the same probe reads the bench server and,
- * later, the control plane. {@code ?gc=true} asks the bench server to collect garbage first, so the
- * heap figure is the live set; other servers ignore it.
+ * the names the control plane writes ({@code jvm_memory_used}, {@code jvm_cpu_time_total}, {@code
+ * controlplane_agents{state="connected"}}) and the classic Prometheus client names as fallbacks, so
+ * the same probe reads the bench server and the control plane. {@code ?gc=true} asks the bench
+ * server to collect garbage first, so the heap figure is the live set; other servers ignore it. For
+ * those, a server process id makes the probe run {@code jcmd PID GC.run} before the reading, and
+ * the heap in use right after that full collection stands for the live set.
  *
  * <p><b>Thread safety:</b> thread-safe.
  */
@@ -34,9 +45,43 @@ final class ServerProbe {
   private final HttpClient client =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final @Nullable URI metricsUrl;
+  private final List<String[]> headers;
+  private final GarbageCollector collector;
+  private volatile @Nullable String lastCollectionError;
 
-  ServerProbe(@Nullable URI metricsUrl) {
+  /** Collects garbage in the server before a heap reading. */
+  @FunctionalInterface
+  interface GarbageCollector {
+    /** None: only {@code ?gc=true}. */
+    GarbageCollector NONE = () -> false;
+
+    /**
+     * Runs a full collection in the server; returns whether it ran.
+     *
+     * @throws IOException naming why it could not run
+     */
+    boolean collect() throws IOException;
+  }
+
+  /**
+   * Creates a probe.
+   *
+   * @param metricsUrl the Prometheus endpoint, or null for none
+   * @param headers {@code Name: value} headers for every request
+   * @param collector collects garbage in the server before a heap reading
+   */
+  ServerProbe(@Nullable URI metricsUrl, List<String> headers, GarbageCollector collector) {
     this.metricsUrl = metricsUrl;
+    this.headers = headers.stream().map(LoadOptions::splitHeader).toList();
+    this.collector = requireNonNull(collector, "collector");
+  }
+
+  /** Creates the probe a run's options describe. */
+  static ServerProbe of(LoadOptions options) {
+    return new ServerProbe(
+        options.metricsUrl(),
+        options.apiHeaders(),
+        options.serverPid() > 0 ? jcmd(options.serverPid()) : GarbageCollector.NONE);
   }
 
   /**
@@ -67,10 +112,22 @@ final class ServerProbe {
     return metricsUrl != null;
   }
 
-  /** Reads the metrics; empty when none are configured or the server does not answer. */
+  /**
+   * Reads the metrics; empty when none are configured or the server does not answer. With {@code
+   * collectGarbage}, the server collects garbage first (see the class comment).
+   */
   Optional<Sample> sample(boolean collectGarbage) {
     if (metricsUrl == null) {
       return Optional.empty();
+    }
+    boolean collected = false;
+    if (collectGarbage) {
+      try {
+        collected = collector.collect();
+        lastCollectionError = null;
+      } catch (IOException e) {
+        lastCollectionError = e.getMessage();
+      }
     }
     URI uri =
         collectGarbage
@@ -79,12 +136,12 @@ final class ServerProbe {
     try {
       HttpResponse<String> response =
           client.send(
-              HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
+              request("GET", uri, null),
               HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       if (response.statusCode() != 200) {
         return Optional.empty();
       }
-      return Optional.of(read(PrometheusText.parse(response.body()), System.nanoTime()));
+      return Optional.of(read(PrometheusText.parse(response.body()), System.nanoTime(), collected));
     } catch (IOException e) {
       return Optional.empty();
     } catch (InterruptedException e) {
@@ -93,51 +150,117 @@ final class ServerProbe {
     }
   }
 
+  /** Returns why the last garbage collection asked for could not run, or null if it ran. */
+  @Nullable String lastCollectionError() {
+    return lastCollectionError;
+  }
+
   /** Reads a sample from an exposition. */
   static Sample read(PrometheusText metrics, long atNanos) {
-    Map<String, String> heap = Map.of("jvm_memory_type", "heap");
-    return new Sample(
-        atNanos,
-        or(
-            metrics.sum("jvm_memory_used_bytes", heap),
-            metrics.sum("jvm_memory_bytes_used", Map.of("area", "heap"))),
-        or(metrics.sum("jvm_memory_used_after_last_gc_bytes", heap), OptionalDouble.empty()),
-        or(
-            metrics.firstOf("jvm_cpu_time_seconds_total", "process_cpu_seconds_total"),
-            OptionalDouble.empty()),
-        or(metrics.firstOf("process_resident_memory_bytes"), OptionalDouble.empty()),
-        or(
-                metrics.sum(
-                    "jvm_buffer_memory_used_bytes", Map.of("jvm_buffer_pool_name", "direct")),
-                OptionalDouble.empty())
-            + metrics.firstOf("netty_direct_memory_used_bytes").orElse(0),
-        or(
-            metrics.firstOf("opamp_server_agents_connected", "opampfleet_agents_connected"),
-            OptionalDouble.empty()),
-        or(metrics.firstOf("process_open_fds"), OptionalDouble.empty()));
+    return read(metrics, atNanos, false);
   }
 
   /**
-   * Sends a POST and returns the status and body.
+   * Reads a sample from an exposition.
    *
+   * @param collectedJustBefore whether a full collection ran just before the exposition was
+   *     written: then, without an after-GC metric, the heap in use is the live set
+   */
+  static Sample read(PrometheusText metrics, long atNanos, boolean collectedJustBefore) {
+    Map<String, String> heap = Map.of("jvm_memory_type", "heap");
+    double heapUsed =
+        first(
+            metrics.sum("jvm_memory_used_bytes", heap),
+            metrics.sum("jvm_memory_used", heap),
+            metrics.sum("jvm_memory_bytes_used", Map.of("area", "heap")));
+    double heapAfterGc = first(metrics.sum("jvm_memory_used_after_last_gc_bytes", heap));
+    if (Double.isNaN(heapAfterGc) && collectedJustBefore) {
+      heapAfterGc = heapUsed;
+    }
+    return new Sample(
+        atNanos,
+        heapUsed,
+        heapAfterGc,
+        first(
+            metrics.firstOf(
+                "jvm_cpu_time_seconds_total", "jvm_cpu_time_total", "process_cpu_seconds_total")),
+        first(metrics.firstOf("process_resident_memory_bytes")),
+        first(metrics.sum("jvm_buffer_memory_used_bytes", Map.of("jvm_buffer_pool_name", "direct")))
+            + metrics.firstOf("netty_direct_memory_used_bytes").orElse(0),
+        first(
+            metrics.firstOf("opamp_server_agents_connected", "opampfleet_agents_connected"),
+            metrics.sum("controlplane_agents", Map.of("state", "connected"))),
+        first(metrics.firstOf("process_open_fds")));
+  }
+
+  /**
+   * Sends a request and returns the status and body.
+   *
+   * @param method {@code POST} or {@code PUT}
+   * @param body a JSON body, or null for none
    * @throws IOException if the server cannot be reached
    */
-  Response post(URI uri, @Nullable String body) throws IOException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(TIMEOUT);
-    if (body == null) {
-      request.POST(HttpRequest.BodyPublishers.noBody());
-    } else {
-      request.header("Content-Type", "application/json");
-      request.POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-    }
+  Response send(String method, URI uri, @Nullable String body) throws IOException {
     try {
       HttpResponse<String> response =
-          client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+          client.send(
+              request(method, uri, body),
+              HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       return new Response(response.statusCode(), response.body());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while waiting for " + uri, e);
     }
+  }
+
+  /** Builds a request with the configured headers. */
+  HttpRequest request(String method, URI uri, @Nullable String body) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(TIMEOUT);
+    for (String[] header : headers) {
+      request.header(header[0], header[1]);
+    }
+    if (body == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      request.header("Content-Type", "application/json");
+      request.method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+    }
+    return request.build();
+  }
+
+  /** Returns the {@code jcmd} command line that runs a full collection in a local JVM. */
+  static List<String> jcmdCommand(long pid) {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    return List.of(
+        Files.isExecutable(jcmd) ? jcmd.toString() : "jcmd", Long.toString(pid), "GC.run");
+  }
+
+  /** Collects garbage in a local JVM with {@code jcmd PID GC.run}. */
+  static GarbageCollector jcmd(long pid) {
+    List<String> command = jcmdCommand(pid);
+    return () -> {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      try {
+        // Its few lines of output fit in the pipe: wait first, bounded, then read them.
+        if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+          throw new IOException(String.join(" ", command) + " did not finish in " + TIMEOUT);
+        }
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while running " + String.join(" ", command), e);
+      }
+      String output;
+      try (InputStream in = process.getInputStream()) {
+        output = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+      }
+      if (process.exitValue() != 0) {
+        throw new IOException(
+            String.join(" ", command) + " exited with " + process.exitValue() + ": " + output);
+      }
+      return true;
+    };
   }
 
   /**
@@ -148,7 +271,13 @@ final class ServerProbe {
    */
   record Response(int status, String body) {}
 
-  private static double or(OptionalDouble first, OptionalDouble second) {
-    return first.isPresent() ? first.getAsDouble() : second.orElse(Double.NaN);
+  /** Returns the first value present, or NaN. */
+  private static double first(OptionalDouble... values) {
+    for (OptionalDouble value : values) {
+      if (value.isPresent()) {
+        return value.getAsDouble();
+      }
+    }
+    return Double.NaN;
   }
 }

@@ -108,6 +108,70 @@ class LoadGeneratorMainTest {
   }
 
   @Test
+  void readsTheControlPlaneTriggerItsHeadersAndTheServerPid() throws Exception {
+    LoadGeneratorMain main = new LoadGeneratorMain();
+    new CommandLine(main)
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .parseArgs(
+            "--target",
+            "ws://127.0.0.1:4320/v1/opamp",
+            "--scenario",
+            "rollout",
+            "--rollout-url",
+            "http://127.0.0.1:4321/api/v1/configs/smoke",
+            "--rollout-method",
+            "put",
+            "--header",
+            "Authorization: Bearer ofp_secret",
+            "--header",
+            "X-Request-Source:loadgen",
+            "--server-pid",
+            "4242");
+
+    LoadOptions options = main.options();
+
+    assertThat(options.rolloutMethod()).isEqualTo("PUT");
+    assertThat(options.apiHeaders())
+        .containsExactly("Authorization: Bearer ofp_secret", "X-Request-Source:loadgen");
+    assertThat(options.serverPid()).isEqualTo(4242);
+  }
+
+  @Test
+  void triggersWithAPostAndNoHeadersByDefault() throws Exception {
+    LoadGeneratorMain main = new LoadGeneratorMain();
+    new CommandLine(main)
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .parseArgs("--target", "ws://127.0.0.1:4320/v1/opamp");
+
+    LoadOptions options = main.options();
+
+    assertThat(options.rolloutMethod()).isEqualTo("POST");
+    assertThat(options.apiHeaders()).isEmpty();
+    assertThat(options.serverPid()).isZero();
+  }
+
+  @Test
+  void rejectsAnUnknownRolloutMethodAndMalformedHeaders() {
+    String target = "ws://127.0.0.1:4320/v1/opamp";
+
+    Outcome method = run("--target", target, "--rollout-method", "DELETE");
+    Outcome noColon = run("--target", target, "--header", "Authorization Bearer x");
+    Outcome noName = run("--target", target, "--header", ": x");
+    Outcome restricted = run("--target", target, "--header", "Host: example.org");
+
+    assertThat(method.exitCode()).isEqualTo(2);
+    assertThat(method.err()).contains("rollout-method: DELETE (expected: POST or PUT)");
+    assertThat(noColon.exitCode()).isEqualTo(2);
+    assertThat(noColon.err()).contains("header: Authorization Bearer x (expected: Name: value");
+    assertThat(noName.exitCode()).isEqualTo(2);
+    assertThat(noName.err()).contains("header: : x (expected: Name: value");
+    assertThat(restricted.exitCode()).isEqualTo(2);
+    assertThat(restricted.err()).contains("header: Host (expected: a header the HTTP client");
+    assertThat(run("--target", target, "--server-pid", "-1").err())
+        .contains("server-pid: -1 (expected: >= 0");
+  }
+
+  @Test
   void readsRetryAfterSecondsAndTreatsDatesAsTheMinimum() {
     assertThat(SimulatedAgent.parseRetryAfterSeconds("7")).isEqualTo(7);
     assertThat(SimulatedAgent.parseRetryAfterSeconds(null)).isZero();
