@@ -6,6 +6,7 @@ package org.opampfleet.controlplane.opamp;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.protobuf.ByteString;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -26,9 +27,11 @@ import org.opampfleet.controlplane.config.ConfigSettings;
 import org.opampfleet.controlplane.delivery.DeliveryService;
 import org.opampfleet.controlplane.delivery.RemoteConfigOffer;
 import org.opampfleet.opamp.protocol.AgentToServer;
+import org.opampfleet.opamp.protocol.AvailableComponents;
 import org.opampfleet.opamp.protocol.ConnectionSettingsOffers;
 import org.opampfleet.opamp.protocol.RemoteConfigStatus;
 import org.opampfleet.opamp.protocol.ServerToAgent;
+import org.opampfleet.opamp.protocol.ServerToAgentFlags;
 import org.opampfleet.opamp.protocol.wire.InstanceUid;
 import org.opampfleet.opamp.server.AgentConnection;
 import org.opampfleet.opamp.server.CloseReason;
@@ -41,7 +44,7 @@ import org.opampfleet.opamp.server.TransportKind;
 /**
  * The control plane's callbacks for the OpAMP server: admits agents, files every report into the
  * inventory, and answers with what the agent needs (its desired configuration by hash, connection
- * settings).
+ * settings, a request for its full component list when only the hash is known).
  *
  * <p><b>Thread safety:</b> thread-safe. Runs on the OpAMP event loops and never blocks: the
  * inventory and the configuration catalog are in memory; storage happens in batches elsewhere.
@@ -56,6 +59,9 @@ public final class OpampGateway implements ServerCallbacks, ConnectionCallbacks 
   private final AgentAdmission admission;
   // The connection-settings hash sent on each agent's current connection.
   private final Map<InstanceUid, String> settingsSent = new ConcurrentHashMap<>();
+  // The available-components hash each agent was asked to report in full on its current
+  // connection, so an agent is asked once per hash and connection (AV-04).
+  private final Map<InstanceUid, ByteString> componentsAsked = new ConcurrentHashMap<>();
 
   /** Creates the gateway. */
   public OpampGateway(
@@ -89,6 +95,7 @@ public final class OpampGateway implements ServerCallbacks, ConnectionCallbacks 
     Transport transport = transport(connection.transport());
     String remote = remote(connection.request());
     settingsSent.remove(connection.instanceUid());
+    componentsAsked.remove(connection.instanceUid());
     inventory.update(
         connection.instanceUid(),
         ignored -> Agent.firstSeen(connection.instanceUid(), now, info(transport, remote, now)),
@@ -107,7 +114,7 @@ public final class OpampGateway implements ServerCallbacks, ConnectionCallbacks 
     Agent known = inventory.get(uid).orElse(null);
     if (known != null && isHeartbeat(message, known) && inventory.touch(uid, now)) {
       // Nothing but "still here": no snapshot rebuilt, no event, no full database write.
-      return reply(inventory.get(uid).orElse(known));
+      return reply(inventory.get(uid).orElse(known), false);
     }
     Agent[] before = new Agent[1];
     Agent agent =
@@ -123,21 +130,45 @@ public final class OpampGateway implements ServerCallbacks, ConnectionCallbacks 
               return apply(current, message, now, connection);
             });
     recordChanges(before[0], agent, message);
-    return reply(agent);
+    return reply(agent, needsComponents(agent, message));
   }
 
-  private @Nullable ServerToAgent reply(Agent agent) {
+  private @Nullable ServerToAgent reply(Agent agent, boolean askForComponents) {
     ServerToAgent.Builder reply = ServerToAgent.newBuilder();
     Optional<RemoteConfigOffer> offer = delivery.offerFor(agent);
     offer.ifPresent(o -> reply.setRemoteConfig(messenger.offers().remoteConfig(o.version())));
     connectionSettings(agent).ifPresent(reply::setConnectionSettings);
-    return offer.isPresent() || reply.hasConnectionSettings() ? reply.build() : null;
+    if (askForComponents) {
+      reply.setFlags(ServerToAgentFlags.ServerToAgentFlags_ReportAvailableComponents_VALUE);
+    }
+    return offer.isPresent() || reply.hasConnectionSettings() || askForComponents
+        ? reply.build()
+        : null;
+  }
+
+  /**
+   * Whether to ask the agent for its full component map: it reported only the hash of its
+   * components and the map of that hash is not known (AV-03, AV-04). Asked once per hash on a
+   * connection, so an agent that has no components to list is not asked again and again.
+   */
+  private boolean needsComponents(Agent agent, AgentToServer message) {
+    if (!message.hasAvailableComponents()
+        || message.getAvailableComponents().getComponentsCount() > 0) {
+      return false;
+    }
+    AvailableComponents known = agent.availableComponents();
+    if (known != null && known.getComponentsCount() > 0) {
+      return false;
+    }
+    ByteString hash = message.getAvailableComponents().getHash();
+    return !hash.equals(componentsAsked.put(agent.instanceUid(), hash));
   }
 
   @Override
   public void onConnectionClosed(AgentConnection connection, CloseReason reason) {
     Instant now = inventory.clock().instant();
     settingsSent.remove(connection.instanceUid());
+    componentsAsked.remove(connection.instanceUid());
     inventory.updateExisting(
         connection.instanceUid(),
         agent -> {
@@ -199,7 +230,14 @@ public final class OpampGateway implements ServerCallbacks, ConnectionCallbacks 
               now));
     }
     if (message.hasAvailableComponents()) {
-      next.availableComponents(message.getAvailableComponents());
+      AvailableComponents reported = message.getAvailableComponents();
+      AvailableComponents known = current.availableComponents();
+      // A report of the hash alone keeps the map already known for that hash (AV-05).
+      if (reported.getComponentsCount() > 0
+          || known == null
+          || !known.getHash().equals(reported.getHash())) {
+        next.availableComponents(reported);
+      }
     }
     if (message.hasPackageStatuses()) {
       next.packageStatuses(message.getPackageStatuses());

@@ -25,12 +25,15 @@ import org.opampfleet.opamp.protocol.AgentDescription;
 import org.opampfleet.opamp.protocol.AgentToServer;
 import org.opampfleet.opamp.protocol.AnyValue;
 import org.opampfleet.opamp.protocol.ArrayValue;
+import org.opampfleet.opamp.protocol.AvailableComponents;
+import org.opampfleet.opamp.protocol.ComponentDetails;
 import org.opampfleet.opamp.protocol.ComponentHealth;
 import org.opampfleet.opamp.protocol.EffectiveConfig;
 import org.opampfleet.opamp.protocol.KeyValue;
 import org.opampfleet.opamp.protocol.RemoteConfigStatus;
 import org.opampfleet.opamp.protocol.RemoteConfigStatuses;
 import org.opampfleet.opamp.protocol.ServerToAgent;
+import org.opampfleet.opamp.protocol.ServerToAgentFlags;
 import org.opampfleet.opamp.protocol.wire.InstanceUid;
 import org.opampfleet.opamp.server.CloseReason;
 import org.opampfleet.opamp.server.ConnectionDecision;
@@ -221,6 +224,57 @@ class OpampGatewayTest {
     assertThat(fleet.inventory.timeline(uid, null, 10))
         .extracting(AgentEvent::message)
         .contains("failed to apply checkout v1: unknown receiver \"otlpp\"");
+  }
+
+  @Test
+  void asksOnceForTheFullComponentListWhenOnlyItsHashIsKnown() {
+    // AV-03, AV-04, AV-05.
+    ByteString hash = ByteString.copyFromUtf8("components-v1");
+    AvailableComponents full =
+        AvailableComponents.newBuilder()
+            .setHash(hash)
+            .putComponents(
+                "receivers",
+                ComponentDetails.newBuilder()
+                    .putSubComponentMap("otlp", ComponentDetails.getDefaultInstance())
+                    .build())
+            .build();
+    gateway.onConnected(connection);
+
+    ServerToAgent first =
+        gateway.onMessage(
+            connection,
+            firstReport().toBuilder()
+                .setAvailableComponents(AvailableComponents.newBuilder().setHash(hash))
+                .build());
+    ServerToAgent again = gateway.onMessage(connection, componentsReport(2, hashOnly(hash)));
+    ServerToAgent afterFull = gateway.onMessage(connection, componentsReport(3, full));
+    ServerToAgent sameHash = gateway.onMessage(connection, componentsReport(4, hashOnly(hash)));
+
+    assertThat(first.getFlags())
+        .isEqualTo(ServerToAgentFlags.ServerToAgentFlags_ReportAvailableComponents_VALUE);
+    assertThat(again).as("asked once per hash on a connection").isNull();
+    assertThat(afterFull).isNull();
+    assertThat(sameHash).isNull();
+    assertThat(agent().availableComponents()).as("the known map is kept").isEqualTo(full);
+
+    ByteString newer = ByteString.copyFromUtf8("components-v2");
+    ServerToAgent changed = gateway.onMessage(connection, componentsReport(5, hashOnly(newer)));
+    assertThat(changed.getFlags())
+        .isEqualTo(ServerToAgentFlags.ServerToAgentFlags_ReportAvailableComponents_VALUE);
+    assertThat(agent().availableComponents().getHash()).isEqualTo(newer);
+  }
+
+  private static AvailableComponents hashOnly(ByteString hash) {
+    return AvailableComponents.newBuilder().setHash(hash).build();
+  }
+
+  private AgentToServer componentsReport(long sequenceNum, AvailableComponents components) {
+    return AgentToServer.newBuilder()
+        .setInstanceUid(uid.toByteString())
+        .setSequenceNum(sequenceNum)
+        .setAvailableComponents(components)
+        .build();
   }
 
   @Test

@@ -6,9 +6,12 @@ package org.opampfleet.controlplane.web;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import org.opampfleet.controlplane.agent.Agent;
@@ -27,7 +30,11 @@ import org.opampfleet.controlplane.web.view.ConfigStats;
 import org.opampfleet.controlplane.web.view.Format;
 import org.opampfleet.controlplane.web.view.Secrets;
 import org.opampfleet.controlplane.web.view.StatusWords;
+import org.opampfleet.opamp.protocol.AnyValue;
+import org.opampfleet.opamp.protocol.AvailableComponents;
+import org.opampfleet.opamp.protocol.ComponentDetails;
 import org.opampfleet.opamp.protocol.ComponentHealth;
+import org.opampfleet.opamp.protocol.KeyValue;
 import org.opampfleet.opamp.protocol.wire.AgentCapability;
 
 /**
@@ -110,6 +117,9 @@ final class ApiJson {
     json.put("effectiveConfig", a.effectiveConfig());
     json.put("effectiveConfigReportedAt", a.effectiveConfigReportedAt());
     json.put("capabilities", capabilities(a));
+    if (detail == Detail.FULL) {
+      json.put("availableComponents", availableComponents(a.availableComponents()));
+    }
     json.put("firstSeen", a.firstSeen());
     json.put("lastSeen", a.lastSeen());
     return json;
@@ -132,10 +142,71 @@ final class ApiJson {
     json.put("lastError", h.getLastError());
     json.put("startTime", nanos(h.getStartTimeUnixNano()));
     json.put("statusTime", nanos(h.getStatusTimeUnixNano()));
+    json.put("attributes", attributes(h.getAttributesList()));
     Map<String, Object> children = new TreeMap<>();
     h.getComponentHealthMapMap().forEach((k, v) -> children.put(k, componentHealth(v)));
     json.put("components", children);
     return json;
+  }
+
+  /**
+   * The agent's available components as it reported them (AV-01): the hash in hex and, once the
+   * agent sent the full map, each kind with its types ({@code receivers} → {@code otlp}, …), each
+   * with its metadata; null if never reported.
+   */
+  static @Nullable Map<String, Object> availableComponents(@Nullable AvailableComponents c) {
+    if (c == null) {
+      return null;
+    }
+    Map<String, Object> components = new TreeMap<>();
+    c.getComponentsMap().forEach((k, v) -> components.put(k, componentDetails(v)));
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("hash", HexFormat.of().formatHex(c.getHash().toByteArray()));
+    json.put("components", components);
+    return json;
+  }
+
+  private static Map<String, Object> componentDetails(ComponentDetails d) {
+    Map<String, Object> subComponents = new TreeMap<>();
+    d.getSubComponentMapMap().forEach((k, v) -> subComponents.put(k, componentDetails(v)));
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("metadata", attributes(d.getMetadataList()));
+    json.put("subComponents", subComponents);
+    return json;
+  }
+
+  /** Key-value pairs as text, as the agent's description attributes are shown. */
+  private static Map<String, String> attributes(List<KeyValue> pairs) {
+    Map<String, String> out = new TreeMap<>();
+    for (KeyValue kv : pairs) {
+      out.put(kv.getKey(), text(kv.getValue()));
+    }
+    return out;
+  }
+
+  /** An attribute value as text, in the notation of the description attributes. */
+  private static String text(AnyValue value) {
+    return switch (value.getValueCase()) {
+      case STRING_VALUE -> value.getStringValue();
+      case BOOL_VALUE -> Boolean.toString(value.getBoolValue());
+      case INT_VALUE -> Long.toString(value.getIntValue());
+      case DOUBLE_VALUE -> Double.toString(value.getDoubleValue());
+      case BYTES_VALUE -> Base64.getEncoder().encodeToString(value.getBytesValue().toByteArray());
+      case ARRAY_VALUE -> {
+        StringJoiner joiner = new StringJoiner(", ", "[", "]");
+        value.getArrayValue().getValuesList().forEach(v -> joiner.add(text(v)));
+        yield joiner.toString();
+      }
+      case KVLIST_VALUE -> {
+        StringJoiner joiner = new StringJoiner(", ", "{", "}");
+        value
+            .getKvlistValue()
+            .getValuesList()
+            .forEach(kv -> joiner.add(kv.getKey() + ": " + text(kv.getValue())));
+        yield joiner.toString();
+      }
+      case VALUE_NOT_SET -> "";
+    };
   }
 
   static @Nullable Instant nanos(long unixNanos) {

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
@@ -18,6 +19,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.opampfleet.controlplane.agent.Agent;
 import org.opampfleet.controlplane.agent.RemoteConfigReport;
 import org.opampfleet.controlplane.config.ConfigVersion;
+import org.opampfleet.opamp.protocol.AnyValue;
+import org.opampfleet.opamp.protocol.AvailableComponents;
+import org.opampfleet.opamp.protocol.ComponentDetails;
+import org.opampfleet.opamp.protocol.ComponentHealth;
+import org.opampfleet.opamp.protocol.KeyValue;
 import org.opampfleet.opamp.protocol.wire.InstanceUid;
 
 /** Every REST endpoint's success and error paths against a started server. */
@@ -162,6 +168,68 @@ class RestApiIT {
             web.get("/api/v1/agents/" + a.instanceUid() + "/timeline?before=yesterday")
                 .statusCode())
         .isEqualTo(400);
+  }
+
+  @Test
+  void showsHealthAttributesAndAvailableComponentsOfOneAgent() throws Exception {
+    Agent a = agent("components", "prod");
+    long started = 1_795_882_531_540_190_616L;
+    web.fleet.inventory.updateExisting(
+        a.instanceUid(),
+        x ->
+            x.toBuilder()
+                .health(
+                    ComponentHealth.newBuilder()
+                        .setHealthy(false)
+                        .setStatus("CrashLoop")
+                        .setStartTimeUnixNano(started)
+                        .addAttributes(
+                            KeyValue.newBuilder()
+                                .setKey("process.exit_code")
+                                .setValue(AnyValue.newBuilder().setIntValue(3)))
+                        .build(),
+                    web.fleet.clock.instant())
+                .availableComponents(
+                    AvailableComponents.newBuilder()
+                        .setHash(ByteString.copyFrom(new byte[] {0x0a, (byte) 0xbc}))
+                        .putComponents(
+                            "receivers",
+                            ComponentDetails.newBuilder()
+                                .putSubComponentMap(
+                                    "otlp",
+                                    ComponentDetails.newBuilder()
+                                        .addMetadata(
+                                            KeyValue.newBuilder()
+                                                .setKey("code.namespace")
+                                                .setValue(
+                                                    AnyValue.newBuilder()
+                                                        .setStringValue("otlpreceiver")))
+                                        .build())
+                                .build())
+                        .build())
+                .build());
+
+    JsonNode json = body(web.get("/api/v1/agents/" + a.instanceUid()));
+
+    JsonNode root = json.get("health").get("root");
+    assertThat(root.get("attributes").get("process.exit_code").asText()).isEqualTo("3");
+    assertThat(java.time.Instant.parse(root.get("startTime").asText()))
+        .isEqualTo(java.time.Instant.ofEpochSecond(0, started));
+    JsonNode components = json.get("availableComponents");
+    assertThat(components.get("hash").asText()).isEqualTo("0abc");
+    assertThat(
+            components
+                .get("components")
+                .get("receivers")
+                .get("subComponents")
+                .get("otlp")
+                .get("metadata")
+                .get("code.namespace")
+                .asText())
+        .isEqualTo("otlpreceiver");
+    JsonNode listed =
+        body(web.get("/api/v1/agents?selector=service.name%3Dcomponents")).get("items").get(0);
+    assertThat(listed.has("availableComponents")).as("the detail only").isFalse();
   }
 
   @Test
