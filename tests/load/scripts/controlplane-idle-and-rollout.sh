@@ -10,6 +10,9 @@
 #   ./mvnw -B -q -DskipTests package -pl controlplane/app,tests/load -am
 #   tests/load/scripts/controlplane-idle-and-rollout.sh            # N=19000 by default
 #   N=5000 tests/load/scripts/controlplane-idle-and-rollout.sh
+#   PROFILE=1 IDLE_SECONDS=10 tests/load/scripts/controlplane-idle-and-rollout.sh
+#     PROFILE=1 records the rollout with JFR (profile settings) into rollout.jfr in the work
+#     directory; IDLE_SECONDS shortens the idle CPU measurement; SERVER_OPTS adds JVM options.
 # Needs: jcmd and jstat (JDK), curl, bc.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -21,7 +24,7 @@ cp "$ROOT/tests/load/target/opampfleet-loadgen.jar" "$WORK/loadgen.jar"
 cd "$WORK"
 echo "working in $WORK"
 
-java -Xms1g -Xmx4g -jar server.jar --data-dir data --local-development \
+java -Xms1g -Xmx4g ${SERVER_OPTS:-} -jar server.jar --data-dir data --local-development \
   --opamp-port 4320 --http-port 4321 > server.log 2>&1 &
 SPID=$!
 LPID=
@@ -41,9 +44,18 @@ heap() {
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$SPID/stat"; }
 
+BODY='{"selector":"","priority":0,"files":{"collector.yaml":"receivers:\n  otlp:\n    protocols:\n      grpc: {}\nexporters:\n  debug: {}\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [debug]\n"}}'
+echo "$BODY" > rollout-body.json
+IDLE=${IDLE_SECONDS:-60}
+
 BASE=$(heap); echo "baseline heap used: ${BASE} KiB"
-java -jar loadgen.jar --target ws://127.0.0.1:4320/v1/opamp --agents "$N" --scenario idle \
-  --duration 300s --settle 5s --progress 20s --result idle.json > loadgen.log 2>&1 &
+# The generator connects N agents, holds them for --settle (this script measures meanwhile), then
+# saves the config through the REST API and times every agent's APPLIED report from the save, on
+# the agents' side (the same measure as the bench server's rollout figures).
+java -jar loadgen.jar --target ws://127.0.0.1:4320/v1/opamp --agents "$N" --scenario rollout \
+  --settle "$((IDLE + 45))s" --duration 60s --progress 20s --result rollout.json \
+  --rollout-url http://127.0.0.1:4321/api/v1/configs/all --rollout-method PUT \
+  --rollout-body rollout-body.json > loadgen.log 2>&1 &
 LPID=$!
 until summary | grep -q "\"connected\":$N"; do sleep 2; done
 echo "all $N connected at $(date +%T)"
@@ -53,16 +65,24 @@ LOADED=$(heap)
 echo "loaded heap used: ${LOADED} KiB -> per agent: $(( (LOADED - BASE) * 1024 / N )) bytes"
 
 HZ=$(getconf CLK_TCK)
-C1=$(cpu_ticks); T1=$(date +%s.%N); sleep 60; C2=$(cpu_ticks); T2=$(date +%s.%N)
-echo "steady CPU over 60 s: $(echo "($C2 - $C1) / $HZ / ($T2 - $T1) * 100" | bc -l | cut -c1-5) % of one core"
+C1=$(cpu_ticks); T1=$(date +%s.%N); sleep "$IDLE"; C2=$(cpu_ticks); T2=$(date +%s.%N)
+echo "steady CPU over $IDLE s: $(echo "($C2 - $C1) / $HZ / ($T2 - $T1) * 100" | bc -l | cut -c1-5) % of one core"
 echo "server RSS: $(awk '/VmRSS/ {print $2}' "/proc/$SPID/status") kB"
 
-BODY='{"selector":"","priority":0,"files":{"collector.yaml":"receivers:\n  otlp:\n    protocols:\n      grpc: {}\nexporters:\n  debug: {}\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [debug]\n"}}'
+if [ -n "${PROFILE:-}" ]; then
+  jcmd "$SPID" JFR.start name=rollout settings=profile filename="$WORK/rollout.jfr" > /dev/null
+fi
+# Cross-check on the server's side while the agents are still connected: its fleet summary must
+# count every agent APPLIED (polled twice a second: each summary walks the whole fleet).
+(until summary | grep -q "\"applied\":$N"; do sleep 0.5; kill -0 "$LPID" 2>/dev/null || exit 0; done
+ echo "the server's fleet summary counts all $N APPLIED at $(date +%T.%N | cut -c1-12)") &
+wait "$LPID" || echo "the generator reported a problem: see $WORK/loadgen.log"
+LPID=
 T0=$(date +%s.%N)
-curl -s -o /dev/null -w "save: HTTP %{http_code} in %{time_total} s\n" -X PUT \
-  -H 'Content-Type: application/json' -d "$BODY" http://127.0.0.1:4321/api/v1/configs/all
-until summary | grep -q "\"applied\":$N"; do sleep 0.1; done
-T1=$(date +%s.%N)
-echo "rollout: all $N APPLIED $(echo "$T1 - $T0" | bc -l | cut -c1-5) s after the save"
+grep -E "^rollout 1:|trigger answered" loadgen.log || true
+if [ -n "${PROFILE:-}" ]; then
+  jcmd "$SPID" JFR.stop name=rollout > /dev/null
+  echo "rollout profile: $WORK/rollout.jfr"
+fi
 until [ "$(pending)" = "0" ]; do sleep 1; done
-echo "rollout written to the database $(echo "$(date +%s.%N) - $T0" | bc -l | cut -c1-5) s after the save"
+echo "rollout written to the database $(echo "$(date +%s.%N) - $T0" | bc -l | cut -c1-5) s after the generator finished"

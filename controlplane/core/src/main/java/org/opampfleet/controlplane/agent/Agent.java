@@ -338,7 +338,7 @@ public record Agent(
 
     /** Sets the available components. */
     public Builder availableComponents(AvailableComponents value) {
-      availableComponents = value;
+      availableComponents = Interning.components(value);
       return this;
     }
 

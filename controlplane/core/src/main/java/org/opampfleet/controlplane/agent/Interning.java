@@ -4,6 +4,10 @@
  */
 package org.opampfleet.controlplane.agent;
 
+import java.lang.ref.WeakReference;
+import java.util.Map;
+import java.util.WeakHashMap;
+import org.opampfleet.opamp.protocol.AvailableComponents;
 import org.opampfleet.opamp.protocol.ComponentHealth;
 
 /**
@@ -21,6 +25,10 @@ import org.opampfleet.opamp.protocol.ComponentHealth;
  * <p><b>Thread safety:</b> stateless; safe from any thread.
  */
 public final class Interning {
+  // Component maps by content, held weakly: an entry goes once no agent holds its map.
+  private static final Map<AvailableComponents, WeakReference<AvailableComponents>> COMPONENTS =
+      new WeakHashMap<>();
+
   private Interning() {}
 
   /** Returns the shared instance equal to {@code value}. */
@@ -42,5 +50,21 @@ public final class Interning {
         .getComponentHealthMapMap()
         .forEach((name, child) -> out.putComponentHealthMap(string(name), health(child)));
     return out.build();
+  }
+
+  /**
+   * Returns the shared instance equal to {@code components}. Agents of one build report the same
+   * component map (a collector's is several KiB), so the fleet keeps one copy per distinct map.
+   */
+  public static AvailableComponents components(AvailableComponents components) {
+    synchronized (COMPONENTS) {
+      WeakReference<AvailableComponents> ref = COMPONENTS.get(components);
+      AvailableComponents shared = ref == null ? null : ref.get();
+      if (shared != null) {
+        return shared;
+      }
+      COMPONENTS.put(components, new WeakReference<>(components));
+      return components;
+    }
   }
 }

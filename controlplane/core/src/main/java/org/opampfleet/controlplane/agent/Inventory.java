@@ -38,8 +38,10 @@ import org.opampfleet.opamp.protocol.wire.InstanceUid;
  * <p>Status reports update memory first and return at once (the OpAMP event loops never wait for
  * the database); {@link #flush()} writes the changed snapshots and new timeline events in one
  * batch, run every {@code interval} by {@link #startWriteBehind} (less often while the database is
- * slow). A failed write keeps the changes for the next batch. Timeline events waiting for a write
- * are bounded ({@value #MAX_PENDING_EVENTS}); beyond that the oldest are dropped and counted.
+ * slow, and after a burst of changes rather than during it; never more than {@value
+ * #MAX_WRITE_DELAY_SECONDS} s apart). A failed write keeps the changes for the next batch. Timeline
+ * events waiting for a write are bounded ({@value #MAX_PENDING_EVENTS}); beyond that the oldest are
+ * dropped and counted.
  *
  * <p><b>Thread safety:</b> thread-safe. Updates of one agent are atomic; snapshots are immutable.
  */
@@ -49,6 +51,12 @@ public final class Inventory {
 
   /** The longest wait between two write-behind batches, however slow the database. */
   static final int MAX_WRITE_DELAY_SECONDS = 15;
+
+  /**
+   * Changes per second of write-behind interval above which the fleet is in a burst (a rollout, a
+   * reconnect storm) and the next batch waits for it to pass; see {@link #deferWrite}.
+   */
+  static final int BURST_CHANGES_PER_SECOND = 1_000;
 
   /** The most timeline events kept in memory while the database cannot take them. */
   public static final int MAX_PENDING_EVENTS = 100_000;
@@ -68,6 +76,11 @@ public final class Inventory {
   private final AtomicInteger pendingEventCount = new AtomicInteger();
   private final AtomicLong droppedEvents = new AtomicLong();
   private final AtomicLong lastBatchNanos = new AtomicLong();
+  // Snapshots replaced by update/updateExisting (not touch): how busy the fleet is.
+  private final AtomicLong changes = new AtomicLong();
+  // Written by the write-behind task only.
+  private long changesAtLastTick;
+  private long lastWriteNanos = System.nanoTime();
   private final Object flushLock = new Object();
   private @Nullable ScheduledFuture<?> writeBehind;
   private @Nullable ScheduledExecutorService writeBehindScheduler;
@@ -147,6 +160,7 @@ public final class Inventory {
             });
     if (after != before[0]) {
       dirty.add(instanceUid);
+      changes.incrementAndGet();
       events.publish(new FleetEvent.AgentChanged(before[0], after));
     }
     return after;
@@ -171,6 +185,7 @@ public final class Inventory {
     }
     if (after != before[0]) {
       dirty.add(instanceUid);
+      changes.incrementAndGet();
       events.publish(new FleetEvent.AgentChanged(before[0], after));
     }
     return Optional.of(after);
@@ -343,8 +358,18 @@ public final class Inventory {
   }
 
   private void writeBehindBatch() {
-    flush(false);
-    Duration delay = nextWriteDelay(writeBehindInterval, lastBatchDuration());
+    long now = System.nanoTime();
+    long total = changes.get();
+    long sinceTick = total - changesAtLastTick;
+    changesAtLastTick = total;
+    Duration delay;
+    if (deferWrite(sinceTick, Duration.ofNanos(now - lastWriteNanos), writeBehindInterval)) {
+      delay = writeBehindInterval;
+    } else {
+      lastWriteNanos = now;
+      flush(false);
+      delay = nextWriteDelay(writeBehindInterval, lastBatchDuration());
+    }
     synchronized (this) {
       if (writeBehind != null && writeBehindScheduler != null) { // not stopped meanwhile
         writeBehind =
@@ -354,11 +379,24 @@ public final class Inventory {
   }
 
   /**
+   * Whether the next write-behind batch should wait one more interval: the fleet changed faster
+   * than {@value #BURST_CHANGES_PER_SECOND} times a second over the last interval (a rollout, a
+   * reconnect storm), and the last write is less than {@value #MAX_WRITE_DELAY_SECONDS} s ago.
+   * During a burst the database writer would take CPU from the event loops that answer the agents
+   * and write most agents twice (a rollout's APPLYING, then APPLIED); one batch after it writes
+   * each agent once. Changes wait at most as long as without a burst.
+   */
+  static boolean deferWrite(long changesSinceLastTick, Duration sinceLastWrite, Duration interval) {
+    double perSecond = changesSinceLastTick / Math.max(0.001, interval.toMillis() / 1000.0);
+    return perSecond > BURST_CHANGES_PER_SECOND
+        && sinceLastWrite.compareTo(Duration.ofSeconds(MAX_WRITE_DELAY_SECONDS)) < 0;
+  }
+
+  /**
    * How long to wait after a batch that took {@code lastBatch}: the interval, or three times the
-   * batch while batches are slow, that at most {@value #MAX_WRITE_DELAY_SECONDS} s. A rollout or a
-   * reconnect storm changes most of the fleet within seconds; waiting longer merges those changes
-   * (an agent's APPLYING and APPLIED become one write) and keeps the database writer to about a
-   * quarter of a core, so the event loops keep theirs.
+   * batch while batches are slow, that at most {@value #MAX_WRITE_DELAY_SECONDS} s. Waiting longer
+   * merges changes (an agent's APPLYING and APPLIED become one write) and keeps the database writer
+   * to about a quarter of a core, so the event loops keep theirs.
    */
   static Duration nextWriteDelay(Duration interval, Duration lastBatch) {
     Duration slow = lastBatch.multipliedBy(3);

@@ -6,9 +6,12 @@ package org.opampfleet.controlplane.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.opampfleet.opamp.protocol.AvailableComponents;
+import org.opampfleet.opamp.protocol.ComponentDetails;
 import org.opampfleet.opamp.protocol.ComponentHealth;
 import org.opampfleet.opamp.protocol.wire.InstanceUid;
 
@@ -53,6 +56,30 @@ class InterningTest {
         .isSameAs(one.nonIdentifyingAttributes().get("host.arch"));
     assertThat(two.nonIdentifyingAttributes().keySet().iterator().next())
         .isSameAs(one.nonIdentifyingAttributes().keySet().iterator().next());
+  }
+
+  @Test
+  void agentsReportingTheSameComponentsShareOneMap() {
+    Agent one = agentWith(Map.of()).toBuilder().availableComponents(components("otlp")).build();
+    Agent two = agentWith(Map.of()).toBuilder().availableComponents(components("otlp")).build();
+    Agent other = agentWith(Map.of()).toBuilder().availableComponents(components("kafka")).build();
+
+    assertThat(two.availableComponents()).isSameAs(one.availableComponents());
+    assertThat(other.availableComponents())
+        .isNotSameAs(one.availableComponents())
+        .isEqualTo(components("kafka"));
+  }
+
+  // A new message per call, as each decoded report is.
+  private static AvailableComponents components(String receiver) {
+    return AvailableComponents.newBuilder()
+        .setHash(ByteString.copyFromUtf8("hash-" + receiver))
+        .putComponents(
+            "receivers",
+            ComponentDetails.newBuilder()
+                .putSubComponentMap(receiver, ComponentDetails.getDefaultInstance())
+                .build())
+        .build();
   }
 
   private static Agent agentWith(Map<String, String> nonIdentifying) {

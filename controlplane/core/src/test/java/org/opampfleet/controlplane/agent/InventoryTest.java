@@ -34,6 +34,27 @@ class InventoryTest {
   }
 
   @Test
+  void waitsForABurstOfChangesToPassBeforeWritingButNotLongerThanTheCap() {
+    Duration second = Duration.ofSeconds(1);
+    Duration cap = Duration.ofSeconds(Inventory.MAX_WRITE_DELAY_SECONDS);
+    int burst = Inventory.BURST_CHANGES_PER_SECOND;
+
+    assertThat(Inventory.deferWrite(burst, Duration.ofSeconds(2), second))
+        .as("at the threshold: write")
+        .isFalse();
+    assertThat(Inventory.deferWrite(burst + 1, Duration.ofSeconds(2), second))
+        .as("a rollout under way: wait")
+        .isTrue();
+    assertThat(Inventory.deferWrite(19_000, cap.minusMillis(1), second)).isTrue();
+    assertThat(Inventory.deferWrite(19_000, cap, second))
+        .as("never more than the cap since the last write")
+        .isFalse();
+    // The rate is per second: a longer interval needs more changes to count as a burst.
+    assertThat(Inventory.deferWrite(burst + 1, second, Duration.ofSeconds(5))).isFalse();
+    assertThat(Inventory.deferWrite(5 * burst + 5, second, Duration.ofSeconds(5))).isTrue();
+  }
+
+  @Test
   void writesChangedAgentsInOneBatch() {
     Agent a = fleet.connect(Map.of("service.name", "a"));
     Agent b = fleet.connect(Map.of("service.name", "b"));

@@ -4,10 +4,7 @@
  */
 package org.opampfleet.controlplane.opamp;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import com.google.protobuf.ByteString;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -67,22 +64,18 @@ final class AgentReports {
     map.getConfigMapMap()
         .forEach(
             (name, file) -> {
-              byte[] body = file.getBody().toByteArray();
-              try {
-                out.put(
-                    name,
-                    StandardCharsets.UTF_8
-                        .newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(body))
-                        .toString());
-              } catch (CharacterCodingException e) {
+              ByteString body = file.getBody();
+              // The check is a fast scan; decoding a valid body is then a single copy.
+              if (body.isValidUtf8()) {
+                out.put(name, body.toStringUtf8());
+              } else {
                 out.put(
                     name,
                     "(binary, "
-                        + body.length
+                        + body.size()
                         + " bytes) "
-                        + HexFormat.of().formatHex(body, 0, Math.min(64, body.length)));
+                        + HexFormat.of()
+                            .formatHex(body.substring(0, Math.min(64, body.size())).toByteArray()));
               }
             });
     return out;

@@ -446,7 +446,11 @@ final class JdbcAgentStore implements AgentStore {
         SqlValues.nullableInstant(row, "effective_config_reported_at"),
         remote,
         offer,
-        message(row, "available_components", uid, AvailableComponents::parseFrom),
+        message(
+            row,
+            "available_components",
+            uid,
+            bytes -> Interning.components(AvailableComponents.parseFrom(bytes))),
         message(row, "package_statuses", uid, PackageStatuses::parseFrom),
         list(row, "custom_capabilities", uid),
         map(row, "labels", uid),
