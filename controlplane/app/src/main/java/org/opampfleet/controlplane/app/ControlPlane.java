@@ -127,6 +127,7 @@ final class ControlPlane {
               .openTelemetry(telemetry.openTelemetry())
               .build();
       messenger.bind(server);
+      events.subscribe(gateway::onFleetEvent);
       transport = transport(config, server, telemetry).build();
       try {
         transport.start();

@@ -26,6 +26,8 @@ import org.opampfleet.controlplane.config.ConfigService;
 import org.opampfleet.controlplane.config.ConfigSettings;
 import org.opampfleet.controlplane.delivery.DeliveryService;
 import org.opampfleet.controlplane.delivery.RemoteConfigOffer;
+import org.opampfleet.controlplane.event.FleetEvent;
+import org.opampfleet.controlplane.event.FleetEvents;
 import org.opampfleet.opamp.protocol.AgentToServer;
 import org.opampfleet.opamp.protocol.AvailableComponents;
 import org.opampfleet.opamp.protocol.ConnectionSettingsOffers;
@@ -302,6 +304,51 @@ public final class OpampGateway implements ServerCallbacks, ConnectionCallbacks 
     }
     return "config "
         + (hash.length() > 7 ? hash.substring(0, 7) : hash.isEmpty() ? "(no hash)" : hash);
+  }
+
+  /**
+   * Follows the fleet's changes that alter agents' connection settings: a configuration saved,
+   * edited or deleted (its settings, or which configuration applies to whom), an agent's labels
+   * edited. Wire it to the control plane's {@link FleetEvents}.
+   */
+  public void onFleetEvent(FleetEvent event) {
+    if (event instanceof FleetEvent.ConfigSaved || event instanceof FleetEvent.ConfigChanged) {
+      pushConnectionSettings();
+    } else if (event instanceof FleetEvent.AgentChanged changed
+        && changed.before() != null
+        && !changed.before().labels().equals(changed.after().labels())) {
+      pushConnectionSettings(changed.after());
+    }
+  }
+
+  /**
+   * Sends every connected agent whose connection settings differ from those it was sent on its
+   * connection the new settings now (WebSocket at once, HTTP with the next poll) rather than in the
+   * reply to its next message. Returns how many agents were sent settings.
+   */
+  public int pushConnectionSettings() {
+    int sent = 0;
+    for (Agent agent : inventory.all()) {
+      if (pushConnectionSettings(agent)) {
+        sent++;
+      }
+    }
+    return sent;
+  }
+
+  private boolean pushConnectionSettings(Agent agent) {
+    if (!agent.connection().connected()) {
+      return false;
+    }
+    Optional<ConnectionSettingsOffers> offers = connectionSettings(agent);
+    if (offers.isEmpty()) {
+      return false;
+    }
+    if (!messenger.sendConnectionSettings(agent.instanceUid(), offers.get())) {
+      settingsSent.remove(agent.instanceUid()); // no connection after all: the reply sends them
+      return false;
+    }
+    return true;
   }
 
   private Optional<ConnectionSettingsOffers> connectionSettings(Agent agent) {

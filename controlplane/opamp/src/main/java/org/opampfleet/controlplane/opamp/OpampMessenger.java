@@ -89,6 +89,21 @@ public final class OpampMessenger implements AgentMessenger {
         .orElse(false);
   }
 
+  /**
+   * Sends connection settings offers to an agent with an open connection.
+   *
+   * @return whether it has one
+   */
+  boolean sendConnectionSettings(InstanceUid instanceUid, ConnectionSettingsOffers offers) {
+    return connection(instanceUid)
+        .map(
+            c -> {
+              c.send(ServerToAgent.newBuilder().setConnectionSettings(offers).build());
+              return true;
+            })
+        .orElse(false);
+  }
+
   /** Returns the encoder shared with the gateway. */
   Offers offers() {
     return offers;

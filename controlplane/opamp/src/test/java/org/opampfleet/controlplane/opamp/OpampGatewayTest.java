@@ -8,9 +8,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.opampfleet.controlplane.agent.Agent;
 import org.opampfleet.controlplane.agent.AgentEvent;
@@ -35,9 +37,12 @@ import org.opampfleet.opamp.protocol.RemoteConfigStatuses;
 import org.opampfleet.opamp.protocol.ServerToAgent;
 import org.opampfleet.opamp.protocol.ServerToAgentFlags;
 import org.opampfleet.opamp.protocol.wire.InstanceUid;
+import org.opampfleet.opamp.server.AgentConnection;
 import org.opampfleet.opamp.server.CloseReason;
 import org.opampfleet.opamp.server.ConnectionDecision;
+import org.opampfleet.opamp.server.OpampServer;
 import org.opampfleet.opamp.server.TransportKind;
+import org.opampfleet.opamp.server.spi.TransportSupport;
 
 class OpampGatewayTest {
   private final TestFleet fleet = new TestFleet();
@@ -305,6 +310,77 @@ class OpampGatewayTest {
         .isEqualTo("https://otlp.example.com:4318/v1/metrics");
     assertThat(first.getConnectionSettings().getHash().size()).isEqualTo(32);
     assertThat(second == null || !second.hasConnectionSettings()).isTrue();
+  }
+
+  @Test
+  void pushesChangedConnectionSettingsToConnectedAgentsAtOnce() {
+    fleet.save("checkout", "service.name=checkout", 0, "a: 1\n");
+    fleet.configs.updateSettings("checkout", heartbeat(15));
+    bindMessengerTo(connection);
+    fleet.events.subscribe(gateway::onFleetEvent);
+    gateway.onConnected(connection);
+    gateway.onMessage(connection, firstReport());
+    int before = connection.sent.size();
+
+    fleet.configs.updateSettings("checkout", heartbeat(20));
+
+    assertThat(connection.sent).hasSize(before + 1);
+    assertThat(connection.sent.get(before).getConnectionSettings().getOpamp())
+        .extracting(o -> o.getHeartbeatIntervalSeconds())
+        .isEqualTo(20L);
+    ServerToAgent next =
+        gateway.onMessage(
+            connection,
+            AgentToServer.newBuilder()
+                .setInstanceUid(uid.toByteString())
+                .setSequenceNum(2)
+                .build());
+    assertThat(next == null || !next.hasConnectionSettings())
+        .as("not sent again in the next reply")
+        .isTrue();
+
+    fleet.configs.updateSettings("checkout", heartbeat(20));
+    assertThat(connection.sent).as("unchanged settings are not sent again").hasSize(before + 1);
+
+    gateway.onConnectionClosed(connection, CloseReason.CONNECTION_LOST);
+    fleet.configs.updateSettings("checkout", heartbeat(25));
+    assertThat(connection.sent).as("nothing for a disconnected agent").hasSize(before + 1);
+  }
+
+  private static ConfigSettings heartbeat(int seconds) {
+    return new ConfigSettings(Duration.ofSeconds(seconds), null, null, null);
+  }
+
+  /** Binds the messenger to a server that knows this one connection. */
+  private void bindMessengerTo(FakeAgentConnection only) {
+    messenger.bind(
+        new OpampServer() {
+          @Override
+          public Optional<AgentConnection> agent(InstanceUid instanceUid) {
+            return instanceUid.equals(only.instanceUid()) ? Optional.of(only) : Optional.empty();
+          }
+
+          @Override
+          public Collection<AgentConnection> agents() {
+            return List.of(only);
+          }
+
+          @Override
+          public int agentCount() {
+            return 1;
+          }
+
+          @Override
+          public TransportSupport transportSupport() {
+            throw new UnsupportedOperationException();
+          }
+
+          @Override
+          public void shutdown(Duration gracePeriod) {}
+
+          @Override
+          public void close() {}
+        });
   }
 
   @Test
