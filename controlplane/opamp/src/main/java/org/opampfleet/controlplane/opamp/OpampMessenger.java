@@ -77,16 +77,7 @@ public final class OpampMessenger implements AgentMessenger {
             : new ConfigSettings(
                 heartbeatInterval, settings.ownMetrics(), settings.ownLogs(), settings.ownTraces());
     ConnectionSettingsOffers message = Offers.connectionSettings(effective);
-    if (message == null) {
-      return false;
-    }
-    return connection(instanceUid)
-        .map(
-            c -> {
-              c.send(ServerToAgent.newBuilder().setConnectionSettings(message).build());
-              return true;
-            })
-        .orElse(false);
+    return message != null && sendConnectionSettings(instanceUid, message);
   }
 
   /**

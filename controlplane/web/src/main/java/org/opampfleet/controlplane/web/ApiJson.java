@@ -6,17 +6,16 @@ package org.opampfleet.controlplane.web;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import org.opampfleet.controlplane.agent.Agent;
 import org.opampfleet.controlplane.agent.AgentConnectionInfo;
 import org.opampfleet.controlplane.agent.AgentEvent;
+import org.opampfleet.controlplane.agent.AttributeText;
 import org.opampfleet.controlplane.agent.ConfigOfferRecord;
 import org.opampfleet.controlplane.agent.RemoteConfigReport;
 import org.opampfleet.controlplane.config.ConfigProblem;
@@ -30,7 +29,6 @@ import org.opampfleet.controlplane.web.view.ConfigStats;
 import org.opampfleet.controlplane.web.view.Format;
 import org.opampfleet.controlplane.web.view.Secrets;
 import org.opampfleet.controlplane.web.view.StatusWords;
-import org.opampfleet.opamp.protocol.AnyValue;
 import org.opampfleet.opamp.protocol.AvailableComponents;
 import org.opampfleet.opamp.protocol.ComponentDetails;
 import org.opampfleet.opamp.protocol.ComponentHealth;
@@ -175,38 +173,9 @@ final class ApiJson {
     return json;
   }
 
-  /** Key-value pairs as text, as the agent's description attributes are shown. */
+  /** Key-value pairs as text, sorted by key, as the agent's description attributes are shown. */
   private static Map<String, String> attributes(List<KeyValue> pairs) {
-    Map<String, String> out = new TreeMap<>();
-    for (KeyValue kv : pairs) {
-      out.put(kv.getKey(), text(kv.getValue()));
-    }
-    return out;
-  }
-
-  /** An attribute value as text, in the notation of the description attributes. */
-  private static String text(AnyValue value) {
-    return switch (value.getValueCase()) {
-      case STRING_VALUE -> value.getStringValue();
-      case BOOL_VALUE -> Boolean.toString(value.getBoolValue());
-      case INT_VALUE -> Long.toString(value.getIntValue());
-      case DOUBLE_VALUE -> Double.toString(value.getDoubleValue());
-      case BYTES_VALUE -> Base64.getEncoder().encodeToString(value.getBytesValue().toByteArray());
-      case ARRAY_VALUE -> {
-        StringJoiner joiner = new StringJoiner(", ", "[", "]");
-        value.getArrayValue().getValuesList().forEach(v -> joiner.add(text(v)));
-        yield joiner.toString();
-      }
-      case KVLIST_VALUE -> {
-        StringJoiner joiner = new StringJoiner(", ", "{", "}");
-        value
-            .getKvlistValue()
-            .getValuesList()
-            .forEach(kv -> joiner.add(kv.getKey() + ": " + text(kv.getValue())));
-        yield joiner.toString();
-      }
-      case VALUE_NOT_SET -> "";
-    };
+    return new TreeMap<>(AttributeText.of(pairs));
   }
 
   static @Nullable Instant nanos(long unixNanos) {

@@ -20,6 +20,7 @@ import org.opampfleet.controlplane.agent.RemoteConfigReport;
 import org.opampfleet.controlplane.config.ConfigVersion;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -86,7 +87,10 @@ class UiBrowserIT {
   }
 
   private WebDriverWait waitUpTo(int seconds) {
-    return new WebDriverWait(browser, Duration.ofSeconds(seconds));
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(seconds));
+    // A live update may replace an element between finding and reading it.
+    wait.ignoring(StaleElementReferenceException.class);
+    return wait;
   }
 
   private WebElement byTestId(String id) {
@@ -144,15 +148,23 @@ class UiBrowserIT {
     assertThat(web.fleet.messenger.offers)
         .anySatisfy(s -> assertThat(s.offer().version().version()).isEqualTo(2));
     waitUpTo(10).until(ExpectedConditions.textToBe(By.id("live-indicator"), "Live"));
-    assertThat(byTestId("status-applied").getText()).isEqualTo("0");
-    assertThat(byTestId("status-applying").getText()).isEqualTo("1");
+    // Live updates replace these regions, so they are read through waits that look them up again.
+    waitUpTo(10)
+        .until(
+            ExpectedConditions.and(
+                ExpectedConditions.textToBe(By.cssSelector("[data-testid='status-applied']"), "0"),
+                ExpectedConditions.textToBe(
+                    By.cssSelector("[data-testid='status-applying']"), "1")));
 
     // The fake agent reports APPLIED: the page updates without a reload.
     browser.findElement(By.tagName("body")).getAttribute("data-server-time");
     web.fleet.report(agent.instanceUid(), v2, RemoteConfigReport.Status.APPLIED, "");
     waitUpTo(10)
-        .until(ExpectedConditions.textToBe(By.cssSelector("[data-testid='status-applied']"), "1"));
-    assertThat(byTestId("status-applying").getText()).isEqualTo("0");
+        .until(
+            ExpectedConditions.and(
+                ExpectedConditions.textToBe(By.cssSelector("[data-testid='status-applied']"), "1"),
+                ExpectedConditions.textToBe(
+                    By.cssSelector("[data-testid='status-applying']"), "0")));
     assertThat(browser.getCurrentUrl()).endsWith("/configs/checkout-prod?saved=2");
     assertThat(byTestId("notice").getText()).contains("Saved v2"); // still the same page: no reload
   }
