@@ -255,15 +255,23 @@ final class ControlPlane {
 
   private static NettyTransportBuilder transport(
       ControlPlaneConfig config, OpampServer server, SelfTelemetry telemetry) {
+    double acceptRate = config.decimal("opamp.accept-rate");
+    int acceptBurst = config.integer("opamp.accept-burst");
+    if (!(acceptRate > 0)) {
+      throw new IllegalArgumentException(
+          "opamp.accept-rate must be more than 0 connections per second (got " + acceptRate + ")");
+    }
+    if (acceptBurst < 1) {
+      throw new IllegalArgumentException(
+          "opamp.accept-burst must be at least 1 connection (got " + acceptBurst + ")");
+    }
     NettyTransportBuilder builder =
         NettyTransport.builder(server)
             .host(config.string("opamp.host"))
             .port(config.integer("opamp.port"))
             .path(config.string("opamp.path"))
             .maxConnections(config.integer("opamp.max-connections"))
-            .acceptRate(
-                config.decimal("opamp.accept-rate"),
-                (int) Math.max(1, Math.ceil(config.decimal("opamp.accept-rate") * 2)))
+            .acceptRate(acceptRate, acceptBurst)
             .openTelemetry(telemetry.openTelemetry());
     if (config.integer("opamp.io-threads") > 0) {
       builder.ioThreads(config.integer("opamp.io-threads"));

@@ -71,6 +71,11 @@ record Setting(String key, Type type, @Nullable String defaultValue, String desc
               "2000",
               "New agent connections admitted per second; more are asked to retry later."),
           new Setting(
+              "opamp.accept-burst",
+              Type.INT,
+              "20000",
+              "New agent connections admitted at once above the rate (a restart's reconnects)."),
+          new Setting(
               "opamp.enrollment-token",
               Type.SECRET,
               null,

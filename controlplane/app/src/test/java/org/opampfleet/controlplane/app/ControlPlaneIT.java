@@ -5,11 +5,13 @@
 package org.opampfleet.controlplane.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -210,6 +212,28 @@ class ControlPlaneIT {
     JsonNode untouched = find(get("/api/v1/agents"), other);
     assertThat(untouched.path("remoteConfigStatus").path("status").asText("UNSET"))
         .isIn("UNSET", "");
+  }
+
+  @Test
+  void refusesAnAcceptBurstBelowOneNamingTheSetting() throws Exception {
+    ControlPlaneConfig config =
+        ControlPlaneConfig.load(
+            null,
+            Map.of(),
+            Map.of(
+                "data-dir", dataDir.toString(),
+                "opamp.host", "127.0.0.1",
+                "opamp.port", "0",
+                "http.host", "127.0.0.1",
+                "http.port", "0",
+                "opamp.accept-burst", "0"));
+
+    assertThatThrownBy(
+            () ->
+                ControlPlane.start(
+                    config, "test", new PrintStream(OutputStream.nullOutputStream(), true)))
+        .isInstanceOf(StartupException.class)
+        .hasMessage("opamp.accept-burst must be at least 1 connection (got 0)");
   }
 
   @Test

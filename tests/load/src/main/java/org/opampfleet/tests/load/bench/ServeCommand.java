@@ -83,7 +83,7 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--accept-burst",
-      defaultValue = "4000",
+      defaultValue = "20000",
       description = "New connections admitted at once by our transport. Default: ${DEFAULT-VALUE}.")
   private int acceptBurst;
 
