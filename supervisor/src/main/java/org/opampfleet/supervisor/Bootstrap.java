@@ -138,7 +138,7 @@ final class Bootstrap {
         if (description != null && !componentsPending) {
           break;
         }
-        if (left <= 0 || !agent.isAlive() && messages.isEmpty()) {
+        if (left <= 0 || (!agent.isAlive() && messages.isEmpty())) {
           problem =
               !agent.isAlive()
                   ? "the collector exited during bootstrap"

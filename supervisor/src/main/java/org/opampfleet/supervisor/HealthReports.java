@@ -68,7 +68,7 @@ final class HealthReports {
         .setHealthy(false)
         .setStatus(status)
         .setLastError(message)
-        .setStartTimeUnixNano(processStart == Instant.EPOCH ? 0 : nanos(processStart))
+        .setStartTimeUnixNano(processStart.equals(Instant.EPOCH) ? 0 : nanos(processStart))
         .setStatusTimeUnixNano(nanos(now))
         .build();
   }

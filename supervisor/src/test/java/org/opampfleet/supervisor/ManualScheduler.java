@@ -79,6 +79,8 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
     runDue();
   }
 
+  // ScheduledFuture extends Delayed, which is Comparable<Delayed>: the JDK fixes the type.
+  @SuppressWarnings("ComparableType")
   private final class Task implements ScheduledFuture<Object>, Comparable<Delayed> {
     final Runnable body;
     final long period;

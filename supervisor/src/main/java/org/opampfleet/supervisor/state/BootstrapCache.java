@@ -24,7 +24,7 @@ import org.opampfleet.supervisor.config.Yaml;
  * <p><b>Thread safety:</b> immutable; thread-safe.
  *
  * @param fingerprint the executable's path, size, modification time and arguments, hashed
- * @param featureGates the gates the collector's {@code featuregate} command listed
+ * @param featureGates the gates the collector's {@code featuregate} subcommand listed
  * @param description the description the collector reported (before overrides)
  * @param components the components it reported, or null if it reported none
  */

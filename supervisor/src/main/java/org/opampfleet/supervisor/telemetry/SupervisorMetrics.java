@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The supervisor's own metrics, few and fixed, kept in atomics (no metrics SDK: the supervisor runs
  * on every host and its footprint matters). Read them as Prometheus text ({@link
- * #toPrometheusText()}) or as data points for OTLP ({@link #snapshot()}).
+ * #toPrometheusText(Map)}) or as data points for OTLP ({@link #snapshot()}).
  *
  * <table>
  *   <caption>Metrics</caption>

@@ -122,7 +122,10 @@ final class AccessControl {
 
   /** Returns whether a method changes state. */
   static boolean isWrite(HandlerType method) {
-    return method != HandlerType.GET && method != HandlerType.HEAD && method != HandlerType.OPTIONS;
+    // HandlerType is a record in Javalin 7, not an enum: compare by value.
+    return !method.equals(HandlerType.GET)
+        && !method.equals(HandlerType.HEAD)
+        && !method.equals(HandlerType.OPTIONS);
   }
 
   /**

@@ -236,7 +236,6 @@ final class ConfigsUi {
     versions.forEach(v -> versionByHash.putIfAbsent(v.hash(), v.version()));
 
     // One pass over the agents that should run this configuration.
-    ConfigStats stats = null;
     Map<String, Integer> notOnLatest = new LinkedHashMap<>();
     Map<String, Object[]> failures = new LinkedHashMap<>();
     List<Pages.Stuck> stuck = new ArrayList<>();
@@ -276,7 +275,7 @@ final class ConfigsUi {
             new Pages.Stuck(agent.instanceUid().toString(), agent.displayName(), s.configReason()));
       }
     }
-    stats =
+    ConfigStats stats =
         ConfigStats.compute(mine, kit.services().fleetView(), kit.services().configs())
             .getOrDefault(name, ConfigStats.none());
     List<Pages.FailureGroup> failureGroups = new ArrayList<>();

@@ -291,7 +291,7 @@ public final class WebServer implements AutoCloseable {
       String next = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
       String login =
           "/login"
-              + (ctx.method() == io.javalin.http.HandlerType.GET && !next.equals("/")
+              + (ctx.method().equals(io.javalin.http.HandlerType.GET) && !next.equals("/")
                   ? "?next=" + UiKit.encode(UiRoutes.safeNext(next))
                   : "");
       if (UiKit.isHtmx(ctx) || ctx.path().startsWith("/ui/")) {

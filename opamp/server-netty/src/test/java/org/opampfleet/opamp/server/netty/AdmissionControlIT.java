@@ -7,6 +7,7 @@ package org.opampfleet.opamp.server.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.opampfleet.opamp.protocol.AgentToServer;
@@ -78,7 +79,7 @@ class AdmissionControlIT {
         HttpResponse<byte[]> refused = extra.post(report());
 
         assertThat(refused.statusCode()).isEqualTo(503);
-        assertThat(new String(refused.body())).contains("connection limit");
+        assertThat(new String(refused.body(), StandardCharsets.UTF_8)).contains("connection limit");
         assertThat(refused.headers().firstValue("Retry-After")).contains("30");
       }
     }

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
@@ -85,7 +86,10 @@ final class HttpTestAgent implements TestAgent {
     HttpResponse<byte[]> response = post(message);
     if (response.statusCode() != 200) {
       throw new AssertionError(
-          "HTTP " + response.statusCode() + ": " + new String(response.body()));
+          "HTTP "
+              + response.statusCode()
+              + ": "
+              + new String(response.body(), StandardCharsets.UTF_8));
     }
     return ServerToAgent.parseFrom(body(response));
   }

@@ -73,7 +73,8 @@ class NettyTransportBadInputIT {
       HttpResponse<byte[]> response = agent.post(report().toByteArray(), "application/json", null);
 
       assertThat(response.statusCode()).isEqualTo(415);
-      assertThat(new String(response.body())).contains("application/x-protobuf");
+      assertThat(new String(response.body(), StandardCharsets.UTF_8))
+          .contains("application/x-protobuf");
     }
   }
 
@@ -125,7 +126,8 @@ class NettyTransportBadInputIT {
           agent.post(new byte[LIMIT + 1], "application/x-protobuf", null);
 
       assertThat(response.statusCode()).isEqualTo(413);
-      assertThat(new String(response.body())).contains("exceeds the limit of " + LIMIT + " bytes");
+      assertThat(new String(response.body(), StandardCharsets.UTF_8))
+          .contains("exceeds the limit of " + LIMIT + " bytes");
     }
     assertStillServing();
   }

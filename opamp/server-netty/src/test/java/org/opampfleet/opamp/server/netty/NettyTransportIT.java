@@ -11,6 +11,7 @@ import static org.awaitility.Awaitility.await;
 import com.google.protobuf.ByteString;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -169,7 +170,8 @@ class NettyTransportIT {
 
       assertThat(response.statusCode()).isEqualTo(401);
       assertThat(response.headers().firstValue("WWW-Authenticate")).contains("Bearer");
-      assertThat(new String(response.body())).contains("missing bearer token");
+      assertThat(new String(response.body(), StandardCharsets.UTF_8))
+          .contains("missing bearer token");
       assertThat(fixture.messages).isEmpty();
     }
   }
