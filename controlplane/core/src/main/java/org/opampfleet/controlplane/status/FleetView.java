@@ -109,11 +109,19 @@ public final class FleetView {
         }
       }
     }
-    int end = Math.min(matching.size(), start + query.limit());
+    int limit = query.limit();
+    int end = Math.min(matching.size(), start + limit);
     List<AgentView> items = List.copyOf(matching.subList(Math.min(start, end), end));
-    String next =
-        end < matching.size() ? encodeCursor(matching.get(end - 1).agent().instanceUid()) : null;
-    return new AgentPage(items, matching.size(), next);
+    String next = end < matching.size() ? cursorBefore(matching, end) : null;
+    int previousStart = Math.max(0, start - limit);
+    String previous = start > 0 && previousStart > 0 ? cursorBefore(matching, previousStart) : null;
+    // The last page starts on the grid of the first (rows 1-100, 101-200, ...), and after this
+    // page when an 'after' off the grid put this one beyond it.
+    String last =
+        end < matching.size()
+            ? cursorBefore(matching, Math.max(end, (matching.size() - 1) / limit * limit))
+            : null;
+    return new AgentPage(items, matching.size(), Math.min(start, end), next, previous, last);
   }
 
   /** Returns counts over the whole fleet. */
@@ -264,6 +272,11 @@ public final class FleetView {
                 .thenComparing(Map.Entry.comparingByKey()))
         .forEach(e -> sorted.put(e.getKey(), e.getValue()));
     return sorted;
+  }
+
+  /** The cursor of a page that starts at {@code index}: the agent just before it. */
+  private static String cursorBefore(List<AgentView> ordered, int index) {
+    return encodeCursor(ordered.get(index - 1).agent().instanceUid());
   }
 
   private static String encodeCursor(InstanceUid uid) {

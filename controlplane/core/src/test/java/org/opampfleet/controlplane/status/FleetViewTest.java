@@ -57,6 +57,38 @@ class FleetViewTest {
   }
 
   @Test
+  void givesEachPageItsOffsetAndCursorsForThePreviousAndLastPages() {
+    for (int i = 0; i < 250; i++) {
+      fleet.connect(Map.of("service.name", "svc-" + (i % 7)));
+    }
+    List<InstanceUid> all = new ArrayList<>();
+    fleet
+        .view
+        .page(query(null, Set.of(), 500, null))
+        .items()
+        .forEach(v -> all.add(v.agent().instanceUid()));
+
+    AgentPage first = fleet.view.page(query(null, Set.of(), 100, null));
+    AgentPage second = fleet.view.page(query(null, Set.of(), 100, first.nextCursor()));
+    AgentPage last = fleet.view.page(query(null, Set.of(), 100, first.lastCursor()));
+    AgentPage backFromLast = fleet.view.page(query(null, Set.of(), 100, last.previousCursor()));
+
+    assertThat(first.offset()).isZero();
+    assertThat(first.previousCursor()).isNull();
+    assertThat(second.offset()).isEqualTo(100);
+    assertThat(second.previousCursor()).as("the previous page is the first: no cursor").isNull();
+    assertThat(last.offset()).isEqualTo(200);
+    assertThat(last.items())
+        .extracting(v -> v.agent().instanceUid())
+        .isEqualTo(all.subList(200, 250));
+    assertThat(last.nextCursor()).isNull();
+    assertThat(last.lastCursor()).as("already on the last page").isNull();
+    assertThat(backFromLast.offset()).isEqualTo(100);
+    assertThat(backFromLast.items()).isEqualTo(second.items());
+    assertThat(second.lastCursor()).isEqualTo(first.lastCursor());
+  }
+
+  @Test
   void filtersBySelectorStatusAndText() {
     Agent prod = fleet.connect(Map.of("service.name", "checkout", "env", "prod"));
     fleet.connect(Map.of("service.name", "checkout", "env", "dev"));

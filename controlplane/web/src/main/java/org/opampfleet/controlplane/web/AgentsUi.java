@@ -82,9 +82,7 @@ final class AgentsUi {
         AgentQueryParams.parse(name -> effective.getOrDefault(name, List.of()), effective.keySet());
     AgentQuery q = parsed.query();
     AgentPage page =
-        parsed.matchesNothing()
-            ? new AgentPage(List.of(), 0, null)
-            : kit.services().fleetView().page(q);
+        parsed.matchesNothing() ? AgentPage.empty() : kit.services().fleetView().page(q);
     Instant now = kit.now();
     List<AgentRow> rows = new ArrayList<>();
     for (AgentView v : page.items()) {
@@ -131,10 +129,23 @@ final class AgentsUi {
       nextHref = basePath + UiKit.query(next);
     }
     String firstHref = null;
-    if (q.after() != null) {
+    String previousHref = null;
+    if (page.offset() > 0) {
       Map<String, List<String>> first = copy(params);
       first.remove("after");
       firstHref = basePath + UiKit.query(first);
+      previousHref = firstHref;
+      if (page.previousCursor() != null) {
+        Map<String, List<String>> previous = copy(params);
+        previous.put("after", List.of(page.previousCursor()));
+        previousHref = basePath + UiKit.query(previous);
+      }
+    }
+    String lastHref = null;
+    if (page.lastCursor() != null) {
+      Map<String, List<String>> last = copy(params);
+      last.put("after", List.of(page.lastCursor()));
+      lastHref = basePath + UiKit.query(last);
     }
     String sort = StatusWords.param(q.sort());
     Pages.Agents model =
@@ -165,8 +176,11 @@ final class AgentsUi {
                 .filter(s -> !s.startsWith("selector:"))
                 .map(s -> "ignored " + s)
                 .toList(),
+            page.offset(),
             nextHref,
             firstHref,
+            previousHref,
+            lastHref,
             basePath + UiKit.query(params),
             kit.info().opampEndpoint(),
             fixedConfig);

@@ -95,9 +95,7 @@ final class ApiRoutes {
               .with("errors", parsed.ignored()));
     }
     AgentPage page =
-        parsed.matchesNothing()
-            ? new AgentPage(List.of(), 0, null)
-            : services.fleetView().page(parsed.query());
+        parsed.matchesNothing() ? AgentPage.empty() : services.fleetView().page(parsed.query());
     List<Map<String, Object>> items = new ArrayList<>();
     for (AgentView view : page.items()) {
       items.add(ApiJson.agent(view, ApiJson.Detail.SUMMARY));
@@ -106,7 +104,10 @@ final class ApiRoutes {
     json.put("items", items);
     json.put("total", page.total());
     json.put("limit", parsed.query().limit());
+    json.put("offset", page.offset());
     json.put("nextCursor", page.nextCursor());
+    json.put("previousCursor", page.previousCursor());
+    json.put("lastCursor", page.lastCursor());
     Json.write(ctx, 200, json);
   }
 

@@ -128,6 +128,17 @@ class RestApiIT {
     } while (cursor != null);
     assertThat(seen).hasSize(5);
     assertThat(pages).isEqualTo(3);
+
+    String base = "/api/v1/agents?selector=service.name%3Dpager&limit=2&sort=name";
+    JsonNode firstPage = body(web.get(base));
+    JsonNode last = body(web.get(base + "&after=" + firstPage.get("lastCursor").asText()));
+    assertThat(firstPage.get("offset").asInt()).isZero();
+    assertThat(last.get("offset").asInt()).isEqualTo(4);
+    assertThat(last.get("items")).hasSize(1);
+    assertThat(last.get("nextCursor").isNull()).isTrue();
+    JsonNode middle = body(web.get(base + "&after=" + last.get("previousCursor").asText()));
+    assertThat(middle.get("offset").asInt()).isEqualTo(2);
+    assertThat(middle.get("previousCursor").isNull()).as("the previous page is the first").isTrue();
   }
 
   @Test

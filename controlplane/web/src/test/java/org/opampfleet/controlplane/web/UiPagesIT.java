@@ -109,6 +109,36 @@ class UiPagesIT {
   }
 
   @Test
+  void theAgentsListPagesFirstPrevNextLast() {
+    for (int i = 0; i < 3; i++) {
+      web.fleet.connect(Map.of("service.name", "pager-" + i));
+    }
+    String query = "/agents?selector=service.name+in+%28pager-0%2Cpager-1%2Cpager-2%29&limit=1";
+
+    String first = page(query).body();
+    assertThat(first).contains("1–1 of 3").contains("data-testid=\"next-page\"");
+    assertThat(first).doesNotContain("data-testid=\"previous-page\"");
+    String last = page(href(first, "last-page")).body();
+    assertThat(last)
+        .contains("3–3 of 3")
+        .contains("data-testid=\"first-page\"")
+        .doesNotContain("data-testid=\"next-page\"")
+        .doesNotContain("data-testid=\"last-page\"");
+    String middle = page(href(last, "previous-page")).body();
+    assertThat(middle).contains("2–2 of 3");
+    assertThat(page(href(middle, "previous-page")).body()).contains("1–1 of 3");
+  }
+
+  /** The href of the link with a test id, unescaped. */
+  private static String href(String html, String testId) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("<a href=\"([^\"]*)\" data-testid=\"" + testId + "\"")
+            .matcher(html);
+    assertThat(m.find()).as("a link " + testId).isTrue();
+    return m.group(1).replace("&amp;", "&");
+  }
+
+  @Test
   void loginNeverRedirectsToAnotherSite() {
     HttpResponse<String> response =
         form("/login", "token=" + enc(web.token) + "&next=" + enc("//evil.example/x"), null);

@@ -107,8 +107,11 @@ public final class Pages {
       int limit,
       List<Chip> chips,
       List<String> notices,
+      int offset,
       @Nullable String nextHref,
       @Nullable String firstHref,
+      @Nullable String previousHref,
+      @Nullable String lastHref,
       String refreshHref,
       String opampEndpoint,
       @Nullable String fixedConfig) {}
