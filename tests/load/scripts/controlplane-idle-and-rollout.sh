@@ -17,35 +17,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 N=${N:-19000}
-WORK=$(mktemp -d /tmp/opampfleet-cp-run.XXXXXX)
-# Copies, so a rebuild during the run cannot disturb it.
-cp "$ROOT/controlplane/app/target/opampfleet-server.jar" "$WORK/server.jar"
-cp "$ROOT/tests/load/target/opampfleet-loadgen.jar" "$WORK/loadgen.jar"
-cd "$WORK"
-echo "working in $WORK"
-
-java -Xms1g -Xmx4g ${SERVER_OPTS:-} -jar server.jar --data-dir data --local-development \
-  --opamp-port 4320 --http-port 4321 > server.log 2>&1 &
-SPID=$!
-LPID=
-cleanup() {
-  [ -n "$LPID" ] && kill "$LPID" 2>/dev/null || true
-  kill "$SPID" 2>/dev/null || true
-  wait 2>/dev/null || true
-}
-trap cleanup EXIT
-until grep -q "is running" server.log; do sleep 1; done
-
-summary() { curl -s http://127.0.0.1:4321/api/v1/fleet/summary; }
-pending() { curl -s http://127.0.0.1:4321/metrics | awk '/^controlplane_storage_pending_writes/ {print int($NF)}'; }
-heap() {
-  jcmd "$SPID" GC.run > /dev/null; sleep 2; jcmd "$SPID" GC.run > /dev/null
-  jcmd "$SPID" GC.heap_info | awk '/garbage-first heap/ {for (i = 1; i <= NF; i++) if ($i == "used") print $(i + 1)}' | tr -d 'K,'
-}
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$SPID/stat"; }
-
-BODY='{"selector":"","priority":0,"files":{"collector.yaml":"receivers:\n  otlp:\n    protocols:\n      grpc: {}\nexporters:\n  debug: {}\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [debug]\n"}}'
-echo "$BODY" > rollout-body.json
+NAME=cp-run
+source "$ROOT/tests/load/scripts/controlplane-common.sh"
 IDLE=${IDLE_SECONDS:-60}
 
 BASE=$(heap); echo "baseline heap used: ${BASE} KiB"

@@ -64,19 +64,20 @@ class ControlPlaneIT {
     }
   }
 
+  /** This test's data directory on loopback with free ports, plus {@code extra}. */
+  private ControlPlaneConfig config(Map<String, String> extra) throws Exception {
+    Map<String, String> values = new java.util.HashMap<>(extra);
+    values.put("data-dir", dataDir.toString());
+    values.put("opamp.host", "127.0.0.1");
+    values.put("opamp.port", "0");
+    values.put("http.host", "127.0.0.1");
+    values.put("http.port", "0");
+    return ControlPlaneConfig.load(null, Map.of(), values);
+  }
+
   private void start() throws Exception {
     ControlPlaneConfig config =
-        ControlPlaneConfig.load(
-            null,
-            Map.of(),
-            Map.of(
-                "data-dir", dataDir.toString(),
-                "opamp.host", "127.0.0.1",
-                "opamp.port", "0",
-                "http.host", "127.0.0.1",
-                "http.port", "0",
-                "storage.flush-interval", "100ms",
-                "shutdown.grace-period", "0s"));
+        config(Map.of("storage.flush-interval", "100ms", "shutdown.grace-period", "0s"));
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     controlPlane =
         ControlPlane.start(config, "test", new PrintStream(console, true, StandardCharsets.UTF_8));
@@ -216,17 +217,7 @@ class ControlPlaneIT {
 
   @Test
   void refusesAnAcceptBurstBelowOneNamingTheSetting() throws Exception {
-    ControlPlaneConfig config =
-        ControlPlaneConfig.load(
-            null,
-            Map.of(),
-            Map.of(
-                "data-dir", dataDir.toString(),
-                "opamp.host", "127.0.0.1",
-                "opamp.port", "0",
-                "http.host", "127.0.0.1",
-                "http.port", "0",
-                "opamp.accept-burst", "0"));
+    ControlPlaneConfig config = config(Map.of("opamp.accept-burst", "0"));
 
     assertThatThrownBy(
             () ->

@@ -296,13 +296,7 @@ class OpampGatewayTest {
     gateway.onConnected(connection);
 
     ServerToAgent first = gateway.onMessage(connection, firstReport());
-    ServerToAgent second =
-        gateway.onMessage(
-            connection,
-            AgentToServer.newBuilder()
-                .setInstanceUid(uid.toByteString())
-                .setSequenceNum(2)
-                .build());
+    ServerToAgent second = gateway.onMessage(connection, emptyReport(2));
 
     assertThat(first.getConnectionSettings().getOpamp().getHeartbeatIntervalSeconds())
         .isEqualTo(15);
@@ -328,13 +322,7 @@ class OpampGatewayTest {
     assertThat(connection.sent.get(before).getConnectionSettings().getOpamp())
         .extracting(o -> o.getHeartbeatIntervalSeconds())
         .isEqualTo(20L);
-    ServerToAgent next =
-        gateway.onMessage(
-            connection,
-            AgentToServer.newBuilder()
-                .setInstanceUid(uid.toByteString())
-                .setSequenceNum(2)
-                .build());
+    ServerToAgent next = gateway.onMessage(connection, emptyReport(2));
     assertThat(next == null || !next.hasConnectionSettings())
         .as("not sent again in the next reply")
         .isTrue();
@@ -345,6 +333,14 @@ class OpampGatewayTest {
     gateway.onConnectionClosed(connection, CloseReason.CONNECTION_LOST);
     fleet.configs.updateSettings("checkout", heartbeat(25));
     assertThat(connection.sent).as("nothing for a disconnected agent").hasSize(before + 1);
+  }
+
+  /** A report with nothing but its sequence number (a heartbeat or an empty poll). */
+  private AgentToServer emptyReport(long sequenceNum) {
+    return AgentToServer.newBuilder()
+        .setInstanceUid(uid.toByteString())
+        .setSequenceNum(sequenceNum)
+        .build();
   }
 
   private static ConfigSettings heartbeat(int seconds) {
