@@ -145,6 +145,12 @@ public final class OpampHttpHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (upgraded) {
+      // The WebSocket frame decoder sits before this handler: its errors (an oversized or
+      // malformed frame) belong to OpampWebSocketHandler, which answers with the right Close.
+      ctx.fireExceptionCaught(cause);
+      return;
+    }
     LOG.log(
         System.Logger.Level.DEBUG, () -> "closing " + ctx.channel().remoteAddress() + ": " + cause);
     ctx.close();
@@ -350,7 +356,9 @@ public final class OpampHttpHandler extends ChannelInboundHandlerAdapter {
         WebSocketDecoderConfig.newBuilder()
             .maxFramePayloadLength(settings.messageLimits().maxMessageBytes())
             .allowExtensions(settings.webSocketCompression())
-            .closeOnProtocolViolation(true)
+            // OpampWebSocketHandler sends the Close (1009, 1002) and waits for the agent's before
+            // closing the socket, so the agent gets the status (RFC 6455 7.1.1).
+            .closeOnProtocolViolation(false)
             .build();
     String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss" : "ws";
     String host = httpRequest.headers().get(HttpHeaderNames.HOST, "localhost");

@@ -6,6 +6,7 @@ package org.opampfleet.opamp.server.netty.internal;
 
 import com.google.protobuf.CodedOutputStream;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -65,6 +66,9 @@ final class OpampWebSocketHandler extends SimpleChannelInboundHandler<WebSocketF
   private @Nullable ScheduledFuture<?> firstMessageDeadline;
   private boolean closing;
 
+  /** The longest wait for the agent's Close after ours, before the socket is closed anyway. */
+  static final Duration CLOSE_LINGER = Duration.ofSeconds(2);
+
   OpampWebSocketHandler(
       TransportSupport engine,
       ConnectionRequest request,
@@ -109,13 +113,19 @@ final class OpampWebSocketHandler extends SimpleChannelInboundHandler<WebSocketF
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-    if (frame instanceof BinaryWebSocketFrame) {
+    if (frame instanceof BinaryWebSocketFrame && !closing) {
       onBinary(frame.content());
     } else if (frame instanceof PingWebSocketFrame) {
       ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
     } else if (frame instanceof CloseWebSocketFrame close) {
+      if (closing) {
+        ctx.close(); // the agent answered our Close: the closing handshake is complete
+        return;
+      }
       closing = true;
       handshaker.close(ctx.channel(), close.retain());
+    } else if (closing) {
+      // After our Close, what the agent still sends is read and dropped (see closeWith).
     } else if (frame instanceof TextWebSocketFrame) {
       // WS-07: OpAMP travels in binary messages only.
       closeWith(
@@ -166,6 +176,13 @@ final class OpampWebSocketHandler extends SimpleChannelInboundHandler<WebSocketF
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (closing) {
+      // The rest of a message we refused, or the peer going away: the linger ends it.
+      LOG.log(
+          System.Logger.Level.DEBUG,
+          () -> "while closing WebSocket " + ctx.channel().remoteAddress() + ": " + cause);
+      return;
+    }
     InboundHandler handler = inbound;
     boolean tooBig =
         cause instanceof TooLongFrameException
@@ -291,9 +308,27 @@ final class OpampWebSocketHandler extends SimpleChannelInboundHandler<WebSocketF
       return;
     }
     closing = true;
-    c.channel()
+    // RFC 6455 7.1.1: after sending a Close, wait for the agent's. Closing the socket at once
+    // while the agent is still sending (e.g. the rest of an oversized message) makes the kernel
+    // answer with a reset, and the agent may lose our Close frame and its status code. So the
+    // channel keeps reading (and dropping) until the agent answers or closes, at most CLOSE_LINGER.
+    Channel channel = c.channel();
+    channel
         .writeAndFlush(new CloseWebSocketFrame(status.code(), reason))
-        .addListener(ChannelFutureListener.CLOSE);
+        .addListener(
+            (ChannelFutureListener)
+                written -> {
+                  if (!written.isSuccess()) {
+                    channel.close();
+                    return;
+                  }
+                  channel
+                      .eventLoop()
+                      .schedule(
+                          (Runnable) channel::close,
+                          CLOSE_LINGER.toMillis(),
+                          TimeUnit.MILLISECONDS);
+                });
   }
 
   private ChannelHandlerContext requireContext() {
