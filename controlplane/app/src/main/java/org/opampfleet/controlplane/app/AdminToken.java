@@ -55,7 +55,8 @@ final class AdminToken {
     console.println();
     console.println("      " + created.secret());
     console.println();
-    console.println("  It is shown only this once and saved to " + file.toAbsolutePath());
+    console.println(
+        "  It is shown only this once and saved to " + file.toAbsolutePath().normalize());
     console.println(
         "  (readable by you only). Use it to sign in to the web UI, and with the REST API as");
     console.println("  'Authorization: Bearer <token>'.");

@@ -175,7 +175,7 @@ final class ControlPlane {
           opampUrl.replaceFirst("^ws", "http"),
           advertisedHost(config.string("http.host")),
           web.port(),
-          dataDir.toAbsolutePath(),
+          dataDir.toAbsolutePath().normalize(),
           config.has("database.url") ? " (PostgreSQL database)" : "");
       return new ControlPlane(
           config, database, telemetry, storageThread, inventory, transport, web);
@@ -246,7 +246,7 @@ final class ControlPlane {
     } catch (RuntimeException e) {
       throw new StartupException(
           "cannot open the database"
-              + (config.has("database.url") ? "" : " in " + dataDir.toAbsolutePath())
+              + (config.has("database.url") ? "" : " in " + dataDir.toAbsolutePath().normalize())
               + ": "
               + e.getMessage(),
           e);
