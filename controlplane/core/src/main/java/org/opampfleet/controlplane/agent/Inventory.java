@@ -80,7 +80,8 @@ public final class Inventory {
   private final AtomicLong changes = new AtomicLong();
   // Written by the write-behind task only.
   private long changesAtLastTick;
-  private long lastWriteNanos = System.nanoTime();
+  private long lastTickNanos = System.nanoTime();
+  private long lastWriteNanos = lastTickNanos;
   private final Object flushLock = new Object();
   private @Nullable ScheduledFuture<?> writeBehind;
   private @Nullable ScheduledExecutorService writeBehindScheduler;
@@ -360,10 +361,12 @@ public final class Inventory {
   private void writeBehindBatch() {
     long now = System.nanoTime();
     long total = changes.get();
-    long sinceTick = total - changesAtLastTick;
+    long changedSinceTick = total - changesAtLastTick;
+    Duration sinceTick = Duration.ofNanos(now - lastTickNanos);
     changesAtLastTick = total;
+    lastTickNanos = now;
     Duration delay;
-    if (deferWrite(sinceTick, Duration.ofNanos(now - lastWriteNanos), writeBehindInterval)) {
+    if (deferWrite(changedSinceTick, sinceTick, Duration.ofNanos(now - lastWriteNanos))) {
       delay = writeBehindInterval;
     } else {
       lastWriteNanos = now;
@@ -380,14 +383,14 @@ public final class Inventory {
 
   /**
    * Whether the next write-behind batch should wait one more interval: the fleet changed faster
-   * than {@value #BURST_CHANGES_PER_SECOND} times a second over the last interval (a rollout, a
+   * than {@value #BURST_CHANGES_PER_SECOND} times a second since the last tick (a rollout, a
    * reconnect storm), and the last write is less than {@value #MAX_WRITE_DELAY_SECONDS} s ago.
    * During a burst the database writer would take CPU from the event loops that answer the agents
    * and write most agents twice (a rollout's APPLYING, then APPLIED); one batch after it writes
    * each agent once. Changes wait at most as long as without a burst.
    */
-  static boolean deferWrite(long changesSinceLastTick, Duration sinceLastWrite, Duration interval) {
-    double perSecond = changesSinceLastTick / Math.max(0.001, interval.toMillis() / 1000.0);
+  static boolean deferWrite(long changesSinceTick, Duration sinceTick, Duration sinceLastWrite) {
+    double perSecond = changesSinceTick / Math.max(0.001, sinceTick.toNanos() / 1e9);
     return perSecond > BURST_CHANGES_PER_SECOND
         && sinceLastWrite.compareTo(Duration.ofSeconds(MAX_WRITE_DELAY_SECONDS)) < 0;
   }

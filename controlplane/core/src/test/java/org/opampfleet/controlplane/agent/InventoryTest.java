@@ -39,19 +39,19 @@ class InventoryTest {
     Duration cap = Duration.ofSeconds(Inventory.MAX_WRITE_DELAY_SECONDS);
     int burst = Inventory.BURST_CHANGES_PER_SECOND;
 
-    assertThat(Inventory.deferWrite(burst, Duration.ofSeconds(2), second))
+    assertThat(Inventory.deferWrite(burst, second, Duration.ofSeconds(2)))
         .as("at the threshold: write")
         .isFalse();
-    assertThat(Inventory.deferWrite(burst + 1, Duration.ofSeconds(2), second))
+    assertThat(Inventory.deferWrite(burst + 1, second, Duration.ofSeconds(2)))
         .as("a rollout under way: wait")
         .isTrue();
-    assertThat(Inventory.deferWrite(19_000, cap.minusMillis(1), second)).isTrue();
-    assertThat(Inventory.deferWrite(19_000, cap, second))
+    assertThat(Inventory.deferWrite(19_000, second, cap.minusMillis(1))).isTrue();
+    assertThat(Inventory.deferWrite(19_000, second, cap))
         .as("never more than the cap since the last write")
         .isFalse();
-    // The rate is per second: a longer interval needs more changes to count as a burst.
-    assertThat(Inventory.deferWrite(burst + 1, second, Duration.ofSeconds(5))).isFalse();
-    assertThat(Inventory.deferWrite(5 * burst + 5, second, Duration.ofSeconds(5))).isTrue();
+    // The rate is over the time since the last tick (longer after a slow batch).
+    assertThat(Inventory.deferWrite(burst + 1, Duration.ofSeconds(5), second)).isFalse();
+    assertThat(Inventory.deferWrite(5 * burst + 5, Duration.ofSeconds(5), second)).isTrue();
   }
 
   @Test
