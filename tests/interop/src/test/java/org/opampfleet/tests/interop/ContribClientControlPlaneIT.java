@@ -29,6 +29,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opampfleet.controlplane.app.testing.ControlPlaneProcess;
 import org.opampfleet.opamp.protocol.wire.InstanceUid;
 
 /**
@@ -39,8 +40,8 @@ import org.opampfleet.opamp.protocol.wire.InstanceUid;
  */
 class ContribClientControlPlaneIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  @TempDir Path dataDir;
-  private ServerProcess server;
+  @TempDir Path work;
+  private ControlPlaneProcess server;
   private final List<OpampClient> clients = new ArrayList<>();
   private final HttpClient http = HttpClient.newHttpClient();
 
@@ -139,7 +140,7 @@ class ContribClientControlPlaneIT {
 
   @Test
   void contribAgentsAppearGetTheirConfigAndReportItApplied() throws Exception {
-    server = ServerProcess.start(dataDir);
+    server = ControlPlaneProcess.start(work);
     InstanceUid wsUid = InstanceUid.generate();
     InstanceUid httpUid = InstanceUid.generate();
     InstanceUid otherUid = InstanceUid.generate();

@@ -8,9 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,21 +19,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.opampfleet.controlplane.app.testing.ControlPlaneProcess;
 
 /**
  * A short bounded run of the load generator against the real control plane: the server jar in its
@@ -220,110 +213,4 @@ class ControlPlaneSmokeIT {
    * The control plane server jar in its own process, as a user runs it, on ephemeral ports of
    * 127.0.0.1 read from its start-up line, with the admin token it saves in its data directory.
    */
-  private static final class ControlPlaneProcess implements AutoCloseable {
-    private static final Pattern RUNNING =
-        Pattern.compile(
-            "agents connect to ws://[^:]+:(\\d+)/v1/opamp .* web UI and REST API on"
-                + " http://[^:]+:(\\d+)/");
-
-    private final Process process;
-    final int opampPort;
-    final int httpPort;
-    final String adminToken;
-
-    private ControlPlaneProcess(Process process, int opampPort, int httpPort, String adminToken) {
-      this.process = process;
-      this.opampPort = opampPort;
-      this.httpPort = httpPort;
-      this.adminToken = adminToken;
-    }
-
-    long pid() {
-      return process.pid();
-    }
-
-    static ControlPlaneProcess start(Path work) throws Exception {
-      Path built =
-          Path.of("..", "..", "controlplane", "app", "target", "opampfleet-server.jar")
-              .toAbsolutePath()
-              .normalize();
-      if (!Files.isRegularFile(built)) {
-        throw new IllegalStateException(
-            built
-                + " is missing: build the control plane first"
-                + " (./mvnw -B -q -pl controlplane/app -am install -DskipTests)");
-      }
-      // A copy, so a rebuild of the control plane during the run cannot pull the jar from under it.
-      Path jar = Files.copy(built, work.resolve("opampfleet-server.jar"));
-      Path dataDir = Files.createDirectories(work.resolve("data"));
-      ProcessBuilder builder =
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-Xmx512m",
-                  "-jar",
-                  jar.toString(),
-                  "--data-dir",
-                  dataDir.toString(),
-                  "--opamp-port",
-                  "0",
-                  "--http-port",
-                  "0")
-              .redirectErrorStream(true);
-      builder.environment().put("OPAMPFLEET_OPAMP_HOST", "127.0.0.1");
-      builder.environment().put("OPAMPFLEET_HTTP_HOST", "127.0.0.1");
-      // On SIGTERM the server spreads closing the agent sessions left over this (default 10 s).
-      builder.environment().put("OPAMPFLEET_SHUTDOWN_GRACE_PERIOD", "1s");
-      Process process = builder.start();
-      List<String> output = new CopyOnWriteArrayList<>();
-      CompletableFuture<Matcher> running = new CompletableFuture<>();
-      Thread drain =
-          new Thread(
-              () -> {
-                try (BufferedReader reader =
-                    new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                  String line;
-                  while ((line = reader.readLine()) != null) {
-                    output.add(line);
-                    System.out.println("[control plane] " + line);
-                    Matcher m = RUNNING.matcher(line);
-                    if (m.find()) {
-                      running.complete(m);
-                    }
-                  }
-                } catch (IOException e) {
-                  // The process ended.
-                }
-                running.completeExceptionally(new IllegalStateException("the server exited"));
-              },
-              "control-plane-output");
-      drain.setDaemon(true);
-      drain.start();
-      Matcher m;
-      try {
-        m = running.get(60, TimeUnit.SECONDS);
-      } catch (ExecutionException | TimeoutException e) {
-        destroy(process);
-        throw new IllegalStateException(
-            "the control plane did not start; its output:\n" + String.join("\n", output), e);
-      }
-      return new ControlPlaneProcess(
-          process,
-          Integer.parseInt(m.group(1)),
-          Integer.parseInt(m.group(2)),
-          Files.readString(dataDir.resolve("admin-token"), StandardCharsets.UTF_8).strip());
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      destroy(process);
-    }
-
-    private static void destroy(Process process) throws InterruptedException {
-      process.destroy(); // SIGTERM: the server shuts down in order
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    }
-  }
 }
