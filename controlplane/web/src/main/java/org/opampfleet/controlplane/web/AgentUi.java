@@ -396,16 +396,7 @@ final class AgentUi {
     try {
       kit.commands().restart(view.agent().instanceUid(), ApiRoutes.who(ctx));
     } catch (ApiException e) {
-      render(
-          ctx,
-          e.problem().status(),
-          view,
-          "overview",
-          Map.of(),
-          null,
-          null,
-          null,
-          e.problem().detail());
+      renderRefusal(ctx, view, e);
       return;
     }
     ctx.redirect(
@@ -413,21 +404,26 @@ final class AgentUi {
         io.javalin.http.HttpStatus.SEE_OTHER);
   }
 
+  /** Shows the agent's overview again with the reason an action was refused. */
+  private void renderRefusal(Context ctx, AgentView view, ApiException e) {
+    render(
+        ctx,
+        e.problem().status(),
+        view,
+        "overview",
+        Map.of(),
+        null,
+        null,
+        null,
+        e.problem().detail());
+  }
+
   void delete(Context ctx) {
     AgentView view = kit.commands().agent(ctx.pathParam("uid"));
     try {
       kit.commands().deleteAgent(view.agent().instanceUid());
     } catch (ApiException e) {
-      render(
-          ctx,
-          e.problem().status(),
-          view,
-          "overview",
-          Map.of(),
-          null,
-          null,
-          null,
-          e.problem().detail());
+      renderRefusal(ctx, view, e);
       return;
     }
     ctx.redirect("/agents", io.javalin.http.HttpStatus.SEE_OTHER);
